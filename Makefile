@@ -1,0 +1,55 @@
+# Closecall — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgresql lint format bench i18n-extract i18n-compile clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make run: set up, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)
+run: $(STAMP)
+	PORTAL_ENV=development $(BIN)/flask --app wsgi portal init
+	PORTAL_ENV=development $(BIN)/python -m portal.devserver --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+test: test-sqlite test-postgresql
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest
+
+test-postgresql: $(STAMP)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(BIN)/pytest --db=postgresql; \
+	else \
+		echo "== PostgreSQL pass skipped: TEST_DATABASE_URL is not set"; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python bench/report_path.py
+
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+
+i18n-compile: $(STAMP)
+	$(BIN)/pybabel compile -d portal/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

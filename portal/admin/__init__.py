@@ -1,0 +1,7 @@
+"""Admin pages: sites, locations, QR codes and posters."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from portal.admin import views  # noqa: E402, F401

@@ -1,0 +1,37 @@
+"""Staff sign-in with Flask-Login."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+from sqlalchemy import select
+
+from portal.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def load_user(identity: str) -> object | None:
+    """The user behind a login cookie, if its session token is still the current one."""
+    from portal.models import User
+
+    user_id, _, token = identity.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def init_login(app: Flask, manager: LoginManager) -> None:
+    manager.init_app(app)
+    manager.user_loader(load_user)
+    manager.login_view = "auth.login"
+    manager.login_message = _l("Please sign in to see this page.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"
+
+
+from portal.auth import views  # noqa: E402, F401

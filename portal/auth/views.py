@@ -1,0 +1,68 @@
+"""Sign in and out."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from portal import passwords
+from portal.auth import bp
+from portal.auth.forms import LoginForm
+from portal.auth.redirects import safe_next
+from portal.extensions import db, limiter
+from portal.models import User
+from portal.timeutil import utcnow
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """Throttle failures per account too, so spreading guesses over addresses does not help."""
+    email = (request.form.get("email") or "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:24]
+
+
+def _failed(response: Response) -> bool:
+    return request.method == "POST" and response.status_code != 303
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+def login() -> Response | tuple[str, int]:
+    """Staff sign-in; failures are throttled per client and per account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.home"), 303)
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "auth/login.html", form=form
+        ), 422 if request.method == "POST" else 200
+    user = db.session.scalar(select(User).where(User.email == form.email.data))
+    if user is None:
+        passwords.burn_time(form.password.data)
+    if user is None or not user.active or not user.check_password(form.password.data):
+        form.password.errors = [_("The email or password is not right.")]
+        return render_template("auth/login.html", form=form), 401
+    user.last_login_at = utcnow()
+    db.session.commit()
+    login_user(user)
+    return redirect(safe_next(request.args.get("next"), url_for("staff.home")), 303)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    """Sign out everywhere: the session token rotates, so no copied cookie stays valid."""
+    current_user.revoke_sessions()
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"), 303)

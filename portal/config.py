@@ -1,0 +1,118 @@
+"""Settings read from PORTAL_* environment variables, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something unsafe or impossible; the portal refuses to start."""
+
+
+@dataclass(frozen=True)
+class Env:
+    """A view of the environment, so tests can pass their own mapping."""
+
+    values: dict[str, str]
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        value = self.values.get(name)
+        return value if value not in (None, "") else default
+
+    def int(self, name: str, default: int) -> int:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(env: Env, instance_path: Path) -> str:
+    """PORTAL_SECRET_KEY, or a key generated once into the instance folder and reused."""
+    key = env.get("PORTAL_SECRET_KEY")
+    if key is not None:
+        if len(key) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"PORTAL_SECRET_KEY is too short: use at least {MIN_SECRET_LENGTH} characters"
+            )
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    key = key_file.read_text().strip()
+    if len(key) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{key_file} holds a key that is too short; delete it to regenerate")
+    return key
+
+
+def load(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """Build the Flask config mapping from the environment."""
+    env = Env(dict(os.environ if environ is None else environ))
+    mode = env.get("PORTAL_ENV", "production")
+    if mode not in {"production", "development", "testing"}:
+        raise ConfigError("PORTAL_ENV must be production, development or testing")
+    debug = env.bool("FLASK_DEBUG", False) or env.bool("PORTAL_DEBUG", False)
+    if mode == "production" and debug:
+        raise ConfigError("debug mode is refused in production (unset FLASK_DEBUG/PORTAL_DEBUG)")
+
+    instance_path = Path(env.get("PORTAL_INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
+    instance_path = instance_path.resolve()
+    database_url = env.get("PORTAL_DATABASE_URL", f"sqlite:///{instance_path / 'closecall.db'}")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    secure_default = mode == "production"
+
+    return {
+        "PORTAL_ENV": mode,
+        "INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": _secret_key(env, instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "UPLOAD_DIR": str(Path(env.get("PORTAL_UPLOAD_DIR", str(instance_path / "uploads")))),
+        "RATELIMIT_STORAGE_URI": env.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_ENABLED": env.bool("PORTAL_RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "RATELIMIT_KEY_PREFIX": "closecall",
+        "REPORT_RATE_LIMIT": env.get("PORTAL_REPORT_RATE_LIMIT", "10 per minute; 100 per hour"),
+        "FOLLOWUP_RATE_LIMIT": env.get("PORTAL_FOLLOWUP_RATE_LIMIT", "30 per hour; 10 per minute"),
+        "LOGIN_RATE_LIMIT": env.get("PORTAL_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
+        "FORM_TOKEN_MAX_AGE": env.int("PORTAL_FORM_TOKEN_MAX_AGE", 12 * 3600),
+        "ACK_HOURS": env.int("PORTAL_ACK_HOURS", 24),
+        "KIOSK_RECEIPT_SECONDS": env.int("PORTAL_KIOSK_RECEIPT_SECONDS", 60),
+        "MAX_PHOTO_BYTES": env.int("PORTAL_MAX_PHOTO_BYTES", 10 * 1024 * 1024),
+        "MAX_PHOTOS": 3,
+        # three photos at the limit plus the text; a bigger body is refused with 413
+        "MAX_CONTENT_LENGTH": env.int("PORTAL_MAX_REQUEST_BYTES", 32 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "SESSION_COOKIE_NAME": "closecall_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.bool("PORTAL_SECURE_COOKIES", secure_default),
+        "REMEMBER_COOKIE_SECURE": env.bool("PORTAL_SECURE_COOKIES", secure_default),
+        "PERMANENT_SESSION_LIFETIME": env.int("PORTAL_SESSION_HOURS", 12) * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": True,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": ("en", "es"),
+        "TESTING": mode == "testing",
+        "DEBUG": debug and mode != "production",
+    }

@@ -1,0 +1,60 @@
+"""Engine set-up: SQLite pragmas and immediate write transactions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from portal.extensions import db
+
+WRITE_OPTION = "closecall_write"
+
+
+def configure_engine(engine: Engine) -> None:
+    """Make SQLite durable and safe under concurrent writers; PostgreSQL needs nothing."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module so we can issue BEGIN ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a receipt shown is a report kept, even across a power cut.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A deferred read-then-write transaction fails at once with "database is locked"
+        # when another writer got in between; writers therefore start with BEGIN IMMEDIATE.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def begin_write() -> None:
+    """Open the session's transaction as a write transaction (call before the first query)."""
+    if db.session().in_transaction():
+        db.session.commit()
+    db.session.connection(execution_options={WRITE_OPTION: True})
+
+
+def init_app(app: Flask) -> None:
+    """Hook the engine configuration and the per-request write transactions into the app."""
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @app.before_request
+    def _writes_start_immediate() -> None:
+        from flask import request
+
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write()

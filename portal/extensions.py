@@ -1,0 +1,46 @@
+"""Extensions, created unbound here and bound to the app in create_app()."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from htmx_flask import Htmx
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def client_key() -> str:
+    """Rate-limit key for the client: a keyed hash, so no address reaches storage or logs."""
+    address = (request.remote_addr or "unknown").encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"ratelimit|" + address, hashlib.sha256).hexdigest()[:24]
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+htmx = Htmx()
+babel = Babel()
+limiter = Limiter(key_func=client_key)

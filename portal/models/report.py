@@ -1,0 +1,124 @@
+"""A near-miss report, its photos and its append-only timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.site import Location, Site
+from portal.models.user import User
+from portal.timeutil import utcnow
+
+
+class ReportStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    FIXED = "fixed"
+    CLOSED = "closed"
+    MERGED = "merged"
+    DISMISSED = "dismissed"
+
+
+class PotentialOutcome(StrEnum):
+    MINOR_INJURY = "minor_injury"
+    SERIOUS_INJURY = "serious_injury"
+    DAMAGE_ONLY = "damage_only"
+    OTHER = "other"
+
+
+class ReporterRole(StrEnum):
+    WORKER = "worker"
+    SUPERVISOR = "supervisor"
+    CONTRACTOR = "contractor"
+    VISITOR = "visitor"
+
+
+class Channel(StrEnum):
+    QR = "qr"
+    KIOSK = "kiosk"
+    STAFF = "staff"
+
+
+class Report(db.Model):
+    """One near miss. It holds no client address, user agent or cookie — by design."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_site_id_status", "site_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
+    where_text: Mapped[str] = mapped_column(String(200))
+    what_happened: Mapped[str] = mapped_column(Text)
+    potential_outcome: Mapped[str] = mapped_column(String(20))
+    potential_text: Mapped[str | None] = mapped_column(String(500))
+    reporter_name: Mapped[str | None] = mapped_column(String(120))
+    reporter_role: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(20), default=ReportStatus.NEW.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # keyed hash of the receipt code; the code itself is never stored
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # hash of the one-time form token, so a resubmitted form returns the first receipt
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    site: Mapped[Site] = relationship()
+    location: Mapped[Location] = relationship()
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="report", order_by="Photo.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[ReportEvent]] = relationship(
+        back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.reporter_name
+
+    def __repr__(self) -> str:
+        return f"<Report {self.id} {self.status}>"
+
+
+class Photo(db.Model):
+    """A re-encoded photo (no metadata) stored under the upload folder with a random name."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    width: Mapped[int]
+    height: Mapped[int]
+    size_bytes: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="photos")
+
+
+class ReportEvent(db.Model):
+    """One line of a report's append-only timeline: who, when, what."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    # shown on the reporter's /followup timeline
+    public: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,53 @@
+"""Sites (facilities) and their posted QR locations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.codes import new_location_code
+from portal.extensions import db
+from portal.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from portal.models.user import User
+
+
+class Site(db.Model):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    locations: Mapped[list[Location]] = relationship(
+        back_populates="site", order_by="Location.name"
+    )
+    members: Mapped[list[User]] = relationship(secondary="user_sites", back_populates="sites")
+
+    def __repr__(self) -> str:
+        return f"<Site {self.slug}>"
+
+
+class Location(db.Model):
+    """A posted QR point at a site, reached by its unguessable short code at /r/<code>."""
+
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=new_location_code)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="locations")
+
+    def __repr__(self) -> str:
+        return f"<Location {self.code} {self.name!r}>"

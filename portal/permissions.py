@@ -1,0 +1,32 @@
+"""Who may do what to which object: plain functions the views and tests call."""
+
+from __future__ import annotations
+
+from portal.models import Report, Role, Site, User
+
+TRIAGE_ROLES = {Role.ADMIN, Role.SAFETY_MANAGER, Role.SUPERVISOR}
+
+
+def can_view_site(user: User, site: Site | int) -> bool:
+    """Admins and safety managers see every site; supervisors and viewers see their own."""
+    site_id = site if isinstance(site, int) else site.id
+    return user.is_active and user.can_see_site(site_id)
+
+
+def can_view_report(user: User, report: Report) -> bool:
+    return can_view_site(user, report.site_id)
+
+
+def can_triage(user: User, report: Report) -> bool:
+    """Acknowledge, classify, assign: staff with a triage role at the report's site."""
+    return user.role in TRIAGE_ROLES and can_view_site(user, report.site_id)
+
+
+def can_administer(user: User) -> bool:
+    """Sites, locations, users: admins only."""
+    return user.is_active and user.role == Role.ADMIN
+
+
+def can_print_posters(user: User, site: Site) -> bool:
+    """Posters of a site: its admins, safety managers and supervisors."""
+    return user.role in TRIAGE_ROLES and can_view_site(user, site)

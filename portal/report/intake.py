@@ -1,0 +1,102 @@
+"""From a posted report form to a stored report and its receipt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal import codes, loop, photos
+from portal.extensions import db
+from portal.models import Location, Report
+from portal.report.forms import ReportForm
+
+
+@dataclass(frozen=True)
+class Receipt:
+    code: str
+    report: Report
+
+
+def receipt_of(nonce: str) -> Receipt | None:
+    """The receipt of an earlier submission of the same form, if there was one."""
+    key = codes.submission_key(nonce)
+    report = db.session.scalar(select(Report).where(Report.submission_key == key))
+    if report is None:
+        return None
+    return Receipt(code=codes.receipt_for(current_app.config["SECRET_KEY"], nonce), report=report)
+
+
+def clean_photos(form: ReportForm) -> list[photos.CleanPhoto] | None:
+    """The form's photos, cleaned; None (with the error on the field) when one is refused."""
+    uploads = [upload for upload in form.photos.data or [] if upload and upload.filename]
+    limit = current_app.config["MAX_PHOTOS"]
+    if len(uploads) > limit:
+        form.photos.errors = [_too_many(limit)]
+        return None
+    cleaned = []
+    for upload in uploads:
+        try:
+            data = photos.read_upload(upload, current_app.config["MAX_PHOTO_BYTES"])
+            cleaned.append(photos.clean(data))
+        except photos.PhotoError as problem:
+            form.photos.errors = [problem.message]
+            return None
+    return cleaned
+
+
+def _too_many(limit: int) -> object:
+    return _l("Please add at most %(count)d photos.", count=limit)
+
+
+def submit(
+    location: Location,
+    form: ReportForm,
+    nonce: str,
+    cleaned: list[photos.CleanPhoto],
+    channel: str,
+    language: str,
+) -> Receipt:
+    """Store the photos and the report in one go; a concurrent repeat gets the first receipt."""
+    secret = current_app.config["SECRET_KEY"]
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    code = codes.receipt_for(secret, nonce)
+    names = [photos.store(photo, upload_dir) for photo in cleaned]
+    stored = [
+        loop.StoredPhoto(name, photo.width, photo.height, len(photo.data))
+        for name, photo in zip(names, cleaned, strict=True)
+    ]
+    answers = loop.NewReport(
+        what_happened=form.what_happened.data,
+        where_text=form.where.data,
+        potential_outcome=form.potential_outcome.data,
+        potential_text=form.potential_text.data,
+        reporter_name=form.reporter_name.data,
+        reporter_role=form.reporter_role.data,
+        channel=channel,
+        language=language,
+    )
+    try:
+        report = loop.submit(
+            location,
+            answers,
+            receipt_hash=codes.receipt_hash(secret, code),
+            submission_key=codes.submission_key(nonce),
+            photos=stored,
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        photos.remove(names, upload_dir)
+        earlier = receipt_of(nonce)
+        if earlier is None:
+            raise
+        return earlier
+    except Exception:
+        db.session.rollback()
+        photos.remove(names, upload_dir)
+        raise
+    return Receipt(code=code, report=report)

@@ -1,0 +1,32 @@
+"""Template helpers shared by every surface."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, render_template, request
+from flask_babel import format_datetime
+
+from portal.timeutil import to_local
+
+
+def is_fragment_request() -> bool:
+    """htmx asked for a piece of a page (boosted requests get the whole page)."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+
+
+def render(page: str, fragment: str, **context: object) -> str:
+    """The fragment for htmx requests, the whole page otherwise (the page includes the fragment)."""
+    return render_template(fragment if is_fragment_request() else page, **context)
+
+
+def local_time(moment: datetime | None, timezone: str = "UTC", style: str = "medium") -> str:
+    """A stored UTC time shown in the site's zone, in the page's language."""
+    if moment is None:
+        return ""
+    return format_datetime(to_local(moment, timezone), style, rebase=False)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["is_fragment_request"] = is_fragment_request

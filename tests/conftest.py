@@ -1,0 +1,158 @@
+"""Fixtures: a migrated database per run (SQLite, or PostgreSQL with --db=postgresql),
+an app and client per test, and personas to sign in as."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db
+from tests import factories
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-portal"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="database to run the suite against (postgresql uses TEST_DATABASE_URL)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"closecall database: {config.getoption('--db')}"
+
+
+def _postgres_database(base_url: str) -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
+    url = make_url(base_url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    name = f"closecall_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {base_url}: {exc.__class__.__name__}")
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The database every test of this run uses, migrated to head once."""
+    if request.config.getoption("--db") == "postgresql":
+        base = os.environ.get("TEST_DATABASE_URL")
+        if not base:
+            pytest.skip("--db=postgresql needs TEST_DATABASE_URL")
+        generator = _postgres_database(base)
+        url = next(generator)
+    else:
+        generator = None
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    migrate_to_head(url, tmp_path_factory.mktemp("migrate-instance"))
+    yield url
+    if generator is not None:
+        next(generator, None)
+
+
+def test_environment(instance: Path, database_url: str) -> dict[str, str]:
+    return {
+        "PORTAL_ENV": "testing",
+        "PORTAL_SECRET_KEY": TEST_SECRET,
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_INSTANCE_PATH": str(instance),
+        "PORTAL_BASE_URL": "http://closecall.test",
+        "PORTAL_RATELIMIT_STORAGE_URL": "memory://",
+    }
+
+
+def migrate_to_head(url: str, instance: Path) -> None:
+    """Build the schema the one way production does: the Alembic migrations."""
+    from flask_migrate import upgrade
+
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in test_environment(instance, url).items():
+            patch.setenv(key, value)
+        app = create_app()
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+
+
+def _empty_tables(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{table.name}"' for table in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The environment of the test's app; tests may change it before `app` is built."""
+    env = test_environment(tmp_path / "instance", database_url)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture
+def app(app_env: dict[str, str]) -> Iterator[Flask]:
+    application = create_app()
+    yield application
+    _empty_tables(application)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app: Flask) -> factories.World:
+    """Two sites with a location each, and a persona of every role (see factories.World)."""
+    with app.app_context():
+        return factories.build_world()
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> factories.LoginActions:
+    return factories.LoginActions(client)
