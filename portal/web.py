@@ -27,6 +27,12 @@ def local_time(moment: datetime | None, timezone: str = "UTC", style: str = "med
     return format_datetime(to_local(moment, timezone), style, rebase=False)
 
 
+def healthz() -> tuple[str, int, dict[str, str]]:
+    """A plain "hello world": for load balancers, and the baseline of the benchmarks."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def init_app(app: Flask) -> None:
+    app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["is_fragment_request"] = is_fragment_request
