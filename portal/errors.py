@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -23,7 +23,9 @@ def _page(error: HTTPException, template: str = "errors/error.html") -> tuple[st
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> tuple[str, int]:
+    def _http_error(error: HTTPException) -> tuple[str, int] | Response:
+        if error.response is not None:  # e.g. a rate limit that answers with its own page
+            return error.response
         if error.code == 404 and error.description == "unknown_location":
             return _page(error, "errors/unknown_location.html")
         return _page(error)

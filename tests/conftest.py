@@ -21,6 +21,19 @@ from tests import factories
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-portal"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2id still, but with test-sized cost: the suite creates many accounts."""
+    from argon2 import PasswordHasher
+
+    from portal import passwords
+
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = original
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--db",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 
@@ -31,10 +31,10 @@ def _render(
     return render_template("followup/lookup.html", form=form, view=view, problem=problem), code
 
 
-def _on_breach(_limit: RequestLimit) -> tuple[str, int]:
+def _on_breach(_limit: RequestLimit) -> Response:
     mark_public()
     problem = _("Too many tries from this device. Please wait a few minutes and try again.")
-    return _render(LookupForm(request.values), problem=problem, code=429)
+    return current_app.make_response(_render(LookupForm(request.values), problem=problem, code=429))
 
 
 @bp.route("/followup", methods=["GET", "POST"])

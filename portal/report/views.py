@@ -70,7 +70,7 @@ def _render_receipt(receipt: intake.Receipt, location: Location, channel: str) -
     return response
 
 
-def _on_breach(_limit: RequestLimit) -> tuple[str, int]:
+def _on_breach(_limit: RequestLimit) -> Response:
     """Too many reports from one client: keep what was typed and ask to wait."""
     location = active_location(request.view_args["code"])
     channel = Channel.KIOSK if request.endpoint == "report.kiosk_form" else Channel.QR
@@ -79,7 +79,7 @@ def _on_breach(_limit: RequestLimit) -> tuple[str, int]:
     notice = _(
         "Too many reports from this device in a short time. Please wait a minute and send again."
     )
-    return _render_form(location, form, channel, status=429, notice=notice)
+    return current_app.make_response(_render_form(location, form, channel, 429, notice))
 
 
 def _handle(code: str, channel: str) -> Response | tuple[str, int]:
