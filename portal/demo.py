@@ -191,10 +191,12 @@ def seed(report_count: int = 300, seed: int = 7) -> str:
     secret = current_app.config["SECRET_KEY"]
     newest = (now - timedelta(days=365), "")
     acknowledger = staff["safety@closecall.example"]
-    for _ in range(report_count):
+    recent = max(5, report_count // 20)  # the last two days: what a triage board shows as new
+    for index in range(report_count):
         location = rng.choice(locations)
         what, outcome, words = rng.choice(STORIES)
-        at = now - timedelta(days=rng.uniform(0, 182), minutes=rng.randint(0, 600))
+        days_ago = rng.uniform(0, 2) if index < recent else rng.uniform(2, 182)
+        at = now - timedelta(days=days_ago, minutes=rng.randint(0, 60))
         named = rng.random() < 0.35
         answers = loop.NewReport(
             what_happened=what,
@@ -219,7 +221,7 @@ def seed(report_count: int = 300, seed: int = 7) -> str:
             at=at,
         )
         age = now - at
-        if age > timedelta(days=2) or rng.random() < 0.4:
+        if age > timedelta(days=2) or (age > timedelta(hours=8) and rng.random() < 0.4):
             loop.acknowledge(report, acknowledger, at=at + timedelta(hours=rng.uniform(0.5, 30)))
     db.session.flush()
     return (

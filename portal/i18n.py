@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
 
 from portal.config import PROJECT_ROOT
 from portal.extensions import babel
@@ -16,7 +17,10 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 def select_locale() -> str:
     """The page language: an explicit choice carried in the URL or form, else Accept-Language."""
     languages = current_app.config["LANGUAGES"]
-    chosen = request.form.get("switch_lang") or request.values.get("lang", "")
+    try:
+        chosen = request.form.get("switch_lang") or request.values.get("lang", "")
+    except HTTPException:  # e.g. a body over the size limit: fall back to the browser's language
+        chosen = request.args.get("lang", "")
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]

@@ -1,0 +1,171 @@
+"""Staff sign-in: hashed passwords, throttled failures, local-only redirects, real sign-out."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import passwords
+from portal.extensions import db
+from portal.models import User
+from tests.factories import PASSWORD, csrf_token
+
+
+def _token(client) -> str:
+    return csrf_token(client.get("/login").get_data(as_text=True))
+
+
+def _login(client, email, password, next_=None, **kwargs):
+    url = "/login" if next_ is None else f"/login?next={next_}"
+    return client.post(
+        url, data={"email": email, "password": password, "csrf_token": _token(client)}, **kwargs
+    )
+
+
+def test_staff_sign_in_and_land_on_reports(client, world):
+    response = _login(client, "SUP.A@test.example ", PASSWORD)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/staff/"
+    assert client.get("/staff/").status_code == 200
+
+
+def test_session_cookie_is_httponly_and_samesite(client, world):
+    response = _login(client, world.admin.email, PASSWORD)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_passwords_are_stored_as_argon2id(app, world):
+    with app.app_context():
+        stored = db.session.get(User, world.admin.id).password_hash
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_a_wrong_password_keeps_the_email_and_says_so(client, world):
+    response = _login(client, world.admin.email, "wrong-password")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "The email or password is not right." in html
+    assert world.admin.email in html
+    assert "wrong-password" not in html
+
+
+def test_unknown_email_and_inactive_user_get_the_same_answer(app, client, world):
+    with app.app_context():
+        db.session.get(User, world.viewer_a.id).active = False
+        db.session.commit()
+    for email in ("nobody@test.example", world.viewer_a.email):
+        response = _login(client, email, PASSWORD)
+        assert response.status_code == 401
+        assert "The email or password is not right." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [("", PASSWORD, "Please enter your email."), (None, "", "Please enter your password.")],
+)
+def test_missing_fields_are_explained(client, world, email, password, message):
+    response = _login(client, world.admin.email if email is None else email, password)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(client, world):
+    response = client.post("/login", data={"email": world.admin.email, "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_failures_are_throttled_per_client(app, client, world):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per 15 minutes"
+    for _ in range(3):
+        assert _login(client, world.admin.email, "bad-guess-123").status_code == 401
+    blocked = _login(client, world.admin.email, PASSWORD)
+    assert blocked.status_code == 429
+    assert "Too many tries" in blocked.get_data(as_text=True)
+
+
+def test_failures_are_throttled_per_account_across_addresses(app, client, world):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per 15 minutes"
+    for index in range(3):
+        response = _login(
+            client, world.admin.email, "bad", environ_base={"REMOTE_ADDR": f"10.0.0.{index}"}
+        )
+        assert response.status_code == 401
+    blocked = _login(client, world.admin.email, PASSWORD, environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert blocked.status_code == 429
+    # another account from a fresh address is not affected
+    ok = _login(client, world.safety.email, PASSWORD, environ_base={"REMOTE_ADDR": "10.0.0.98"})
+    assert ok.status_code == 303
+
+
+def test_successful_logins_do_not_count_against_the_limit(app, client, world):
+    app.config["LOGIN_RATE_LIMIT"] = "2 per 15 minutes"
+    for _ in range(4):
+        assert _login(client, world.admin.email, PASSWORD).status_code == 303
+        client.post(
+            "/logout", data={"csrf_token": csrf_token(client.get("/staff/").get_data(as_text=True))}
+        )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "//evil.example/staff/",
+        "\\\\evil.example",
+        "/\\evil.example",
+        "/%5Cevil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/\t/evil.example",
+        "/%09/evil.example",
+        " //evil.example",
+        "evil.example",
+        "http:/evil.example",
+        "///evil.example",
+    ],
+)
+def test_next_never_leaves_the_site(client, world, target):
+    from urllib.parse import quote
+
+    response = _login(client, world.admin.email, PASSWORD, next_=quote(target, safe=""))
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location == "/staff/" or (
+        location.startswith("/") and not location.startswith(("//", "/\\"))
+    )
+    assert "evil.example" not in location
+
+
+def test_next_to_a_local_page_is_followed(client, world):
+    response = _login(client, world.admin.email, PASSWORD, next_="/admin/sites")
+    assert response.headers["Location"] == "/admin/sites"
+
+
+def test_logout_revokes_the_session_server_side(client, app, world):
+    _login(client, world.admin.email, PASSWORD)
+    cookie = client.get_cookie("closecall_session")
+    assert cookie is not None
+    stolen = cookie.value
+    token = csrf_token(client.get("/staff/").get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("closecall_session", stolen)
+    response = replay.get("/staff/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_password_change_revokes_existing_sessions(client, app, world):
+    _login(client, world.admin.email, PASSWORD)
+    assert client.get("/staff/").status_code == 200
+    with app.app_context():
+        db.session.get(User, world.admin.id).set_password("a-brand-new-password")
+        db.session.commit()
+    assert client.get("/staff/").status_code == 302
+
+
+def test_password_hashing_helpers():
+    stored = passwords.hash_password("correct horse battery")
+    assert passwords.verify_password(stored, "correct horse battery")
+    assert not passwords.verify_password(stored, "wrong")
+    assert not passwords.verify_password("not-a-hash", "wrong")

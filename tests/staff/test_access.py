@@ -1,0 +1,78 @@
+"""Staff pages and photos: access is checked on the object, for every role and site."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Photo
+from tests.factories import form_token, report_answers
+
+PERSONAS = ["admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", None]
+
+
+def _report_with_photo(client, code: str) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), (1, 2, 3)).save(out, format="PNG")
+    token = form_token(client.get(f"/r/{code}").get_data(as_text=True))
+    data = report_answers(token, what_happened=f"unique story at {code}")
+    data["photos"] = [(io.BytesIO(out.getvalue()), "p.png")]
+    assert (
+        client.post(f"/r/{code}", data=data, content_type="multipart/form-data").status_code == 200
+    )
+
+
+# who sees a report or photo of site A / site B
+SEES = {
+    "admin": (True, True),
+    "safety": (True, True),
+    "supervisor_a": (True, False),
+    "supervisor_b": (False, True),
+    "viewer_a": (True, False),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("site", ["a", "b"])
+def test_photo_access(app, client, world, login, persona, site):
+    code = world.location_a if site == "a" else world.location_b
+    _report_with_photo(app.test_client(), code)
+    with app.app_context():
+        photo_id = db.session.scalars(select(Photo.id)).one()
+    if persona is None:
+        response = client.get(f"/staff/photos/{photo_id}")
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+        return
+    login.as_(getattr(world, persona))
+    response = client.get(f"/staff/photos/{photo_id}")
+    allowed = SEES[persona][0 if site == "a" else 1]
+    assert response.status_code == (200 if allowed else 404)
+    if allowed:
+        assert response.mimetype == "image/jpeg"
+        assert "private" in response.headers["Cache-Control"]
+        assert response.get_data()[:2] == b"\xff\xd8"
+    response.close()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_staff_home_lists_only_visible_sites(app, client, world, login, persona):
+    reporter = app.test_client()
+    _report_with_photo(reporter, world.location_a)
+    _report_with_photo(reporter, world.location_b)
+    if persona is None:
+        assert client.get("/staff/").status_code == 302
+        return
+    login.as_(getattr(world, persona))
+    html = client.get("/staff/").get_data(as_text=True)
+    sees_a, sees_b = SEES[persona]
+    assert (f"unique story at {world.location_a}" in html) is sees_a
+    assert (f"unique story at {world.location_b}" in html) is sees_b
+
+
+def test_unknown_photo_is_404(client, world, login):
+    login.as_(world.admin)
+    assert client.get("/staff/photos/999999").status_code == 404

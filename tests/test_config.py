@@ -1,0 +1,75 @@
+"""Configuration comes from PORTAL_* variables; unsafe production settings refuse to start."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import config, create_app
+
+LONG = "x" * 40
+
+
+def test_production_refuses_debug(tmp_path):
+    with pytest.raises(config.ConfigError, match="debug"):
+        config.load({"PORTAL_ENV": "production", "FLASK_DEBUG": "1", "PORTAL_SECRET_KEY": LONG})
+
+
+def test_a_short_secret_is_refused(tmp_path):
+    with pytest.raises(config.ConfigError, match="too short"):
+        config.load({"PORTAL_SECRET_KEY": "short", "PORTAL_INSTANCE_PATH": str(tmp_path)})
+
+
+def test_an_unknown_environment_is_refused(tmp_path):
+    with pytest.raises(config.ConfigError):
+        config.load({"PORTAL_ENV": "staging", "PORTAL_INSTANCE_PATH": str(tmp_path)})
+
+
+def test_without_a_secret_one_is_generated_once_and_reused(tmp_path):
+    first = config.load({"PORTAL_INSTANCE_PATH": str(tmp_path)})["SECRET_KEY"]
+    second = config.load({"PORTAL_INSTANCE_PATH": str(tmp_path)})["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_defaults_are_safe(tmp_path):
+    settings = config.load({"PORTAL_INSTANCE_PATH": str(tmp_path)})
+    assert settings["PORTAL_ENV"] == "production"
+    assert settings["DEBUG"] is False
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path.resolve() / 'closecall.db'}"
+
+
+def test_postgresql_urls_use_psycopg(tmp_path):
+    settings = config.load(
+        {"PORTAL_INSTANCE_PATH": str(tmp_path), "PORTAL_DATABASE_URL": "postgresql://u@h/db"}
+    )
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_bad_numbers_are_explained(tmp_path):
+    with pytest.raises(config.ConfigError, match="PORTAL_ACK_HOURS"):
+        config.load({"PORTAL_INSTANCE_PATH": str(tmp_path), "PORTAL_ACK_HOURS": "soon"})
+
+
+def test_the_app_refuses_to_start_in_production_with_debug(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(config.ConfigError):
+        create_app()
+
+
+def test_sqlite_runs_wal_full_sync_and_foreign_keys(app):
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite pragmas only")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

@@ -1,0 +1,40 @@
+"""Every worker-facing string ships in Spanish, compiled into the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER_FACING = (
+    "templates/base.html",
+    "templates/report/",
+    "templates/followup/",
+    "templates/errors/",
+    "portal/report/",
+    "portal/followup/",
+    "portal/photos.py",
+)
+METHOD_MAP = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
+
+
+def _worker_facing_messages() -> set[str]:
+    found = set()
+    for filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**.html": {}}
+    ):
+        if filename.startswith(WORKER_FACING) or filename in WORKER_FACING:
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_worker_facing_message_has_a_compiled_spanish_translation():
+    with open(ROOT / "portal/translations/es/LC_MESSAGES/messages.mo", "rb") as handle:
+        catalog = read_mo(handle)
+    messages = _worker_facing_messages()
+    assert len(messages) > 60
+    missing = sorted(m for m in messages if not (catalog.get(m) and catalog.get(m).string))
+    assert missing == [], "run `make i18n-extract`, translate, then `make i18n-compile`"
