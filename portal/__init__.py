@@ -23,6 +23,11 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     )
     app.config.update(settings)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     from portal import database, errors, i18n, security, web
     from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate

@@ -95,6 +95,8 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "FOLLOWUP_RATE_LIMIT": env.get("PORTAL_FOLLOWUP_RATE_LIMIT", "30 per hour; 10 per minute"),
         "LOGIN_RATE_LIMIT": env.get("PORTAL_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
         "FORM_TOKEN_MAX_AGE": env.int("PORTAL_FORM_TOKEN_MAX_AGE", 12 * 3600),
+        # how many reverse proxies (load balancers) stand in front and set X-Forwarded-*
+        "PROXY_COUNT": env.int("PORTAL_PROXY_COUNT", 0),
         "ACK_HOURS": env.int("PORTAL_ACK_HOURS", 24),
         "KIOSK_RECEIPT_SECONDS": env.int("PORTAL_KIOSK_RECEIPT_SECONDS", 60),
         "MAX_PHOTO_BYTES": env.int("PORTAL_MAX_PHOTO_BYTES", 10 * 1024 * 1024),

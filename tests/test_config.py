@@ -73,3 +73,22 @@ def test_sqlite_runs_wal_full_sync_and_foreign_keys(app):
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_behind_a_proxy_the_rate_limit_keys_on_the_forwarded_client(app_env, monkeypatch):
+    from portal.extensions import client_key
+
+    monkeypatch.setenv("PORTAL_PROXY_COUNT", "1")
+    proxied = create_app()
+    proxied.add_url_rule("/_key", "key", client_key)
+    client = proxied.test_client()
+    keys = set()
+    for forwarded in ("198.51.100.1", "198.51.100.2", "198.51.100.2"):
+        response = client.get(
+            "/_key",
+            headers={"X-Forwarded-For": forwarded},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+        )
+        keys.add(response.get_data(as_text=True))
+    assert len(keys) == 2
+    assert all("198.51" not in key for key in keys)
