@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from portal.extensions import db
 
 WRITE_OPTION = "closecall_write"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def configure_engine(engine: Engine) -> None:
@@ -47,6 +49,16 @@ def begin_write() -> None:
     db.session.connection(execution_options={WRITE_OPTION: True})
 
 
+def own_write_transaction(view: F) -> F:
+    """Mark a view that opens its write transaction itself, as late as it can.
+
+    The report submission reads, parses and cleans photos first, and only then takes
+    SQLite's write lock for the few milliseconds of the insert.
+    """
+    view._own_write_transaction = True  # type: ignore[attr-defined]
+    return view
+
+
 def init_app(app: Flask) -> None:
     """Hook the engine configuration and the per-request write transactions into the app."""
     with app.app_context():
@@ -54,7 +66,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _writes_start_immediate() -> None:
-        from flask import request
-
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        view = app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "_own_write_transaction", False):
             begin_write()

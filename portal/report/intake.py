@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import codes, loop, photos
+from portal.database import begin_write
 from portal.extensions import db
 from portal.models import Location, Report
 from portal.report.forms import ReportForm
@@ -80,6 +81,13 @@ def submit(
         language=language,
     )
     try:
+        # The write lock is taken here, after parsing and photo cleaning, and held only
+        # for the check-and-insert below.
+        begin_write()
+        earlier = receipt_of(nonce)
+        if earlier is not None:
+            photos.remove(names, upload_dir)
+            return earlier
         report = loop.submit(
             location,
             answers,
