@@ -84,7 +84,8 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # pre-ping catches PostgreSQL connections dropped by the server; SQLite has none to drop
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "UPLOAD_DIR": str(Path(env.get("PORTAL_UPLOAD_DIR", str(instance_path / "uploads")))),
         "RATELIMIT_STORAGE_URI": env.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
@@ -97,6 +98,8 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "FORM_TOKEN_MAX_AGE": env.int("PORTAL_FORM_TOKEN_MAX_AGE", 12 * 3600),
         # how many reverse proxies (load balancers) stand in front and set X-Forwarded-*
         "PROXY_COUNT": env.int("PORTAL_PROXY_COUNT", 0),
+        # how long a process remembers a poster code's location (admin edits clear it at once)
+        "PLACE_CACHE_SECONDS": env.int("PORTAL_PLACE_CACHE_SECONDS", 5),
         "ACK_HOURS": env.int("PORTAL_ACK_HOURS", 24),
         "KIOSK_RECEIPT_SECONDS": env.int("PORTAL_KIOSK_RECEIPT_SECONDS", 60),
         "MAX_PHOTO_BYTES": env.int("PORTAL_MAX_PHOTO_BYTES", 10 * 1024 * 1024),

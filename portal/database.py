@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, request
@@ -47,6 +49,25 @@ def begin_write() -> None:
     if db.session().in_transaction():
         db.session.commit()
     db.session.connection(execution_options={WRITE_OPTION: True})
+
+
+_SQLITE_WRITERS = threading.Lock()
+
+
+@contextmanager
+def queued_writes() -> Iterator[None]:
+    """Queue this process's SQLite writers on a lock instead of SQLite's busy handler.
+
+    A writer that finds the database locked sleeps in growing steps (up to 100 ms) and may
+    lose the race again and again: a long tail. Threads of one process wait here instead and
+    are woken as soon as the writer before them is done. Other processes still meet
+    `busy_timeout`; PostgreSQL needs no queue.
+    """
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+    with _SQLITE_WRITERS:
+        yield
 
 
 def own_write_transaction(view: F) -> F:

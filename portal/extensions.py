@@ -37,7 +37,8 @@ def client_key() -> str:
     return hmac.new(secret, b"ratelimit|" + address, hashlib.sha256).hexdigest()[:24]
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit: a request renders what it just saved without reloading.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

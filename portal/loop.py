@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from portal import permissions
 from portal.extensions import db
-from portal.models import Location, Photo, Report, ReportEvent, ReportStatus, User
+from portal.models import Photo, Report, ReportEvent, ReportStatus, User
 from portal.timeutil import utcnow
 
 
@@ -46,8 +47,15 @@ class StoredPhoto:
     size_bytes: int
 
 
+class PlaceRef(Protocol):
+    """A location as far as a new report needs it."""
+
+    id: int
+    site_id: int
+
+
 def submit(
-    location: Location,
+    location: PlaceRef,
     answers: NewReport,
     *,
     receipt_hash: str,

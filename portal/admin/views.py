@@ -14,6 +14,7 @@ from portal.admin import access, bp, places
 from portal.admin.forms import SLUG_TAKEN, LocationForm, SiteForm, timezone_names
 from portal.extensions import db
 from portal.models import Site
+from portal.report.places import forget as forget_places
 
 Page = str | tuple[str, int]
 
@@ -37,6 +38,7 @@ def _commit_site(form: SiteForm) -> bool:
         db.session.rollback()
         form.slug.errors = [*form.slug.errors, SLUG_TAKEN]
         return False
+    forget_places()
     return True
 
 
@@ -92,6 +94,7 @@ def new_location() -> Page | Response:
         form.site_id.data, form.name.data, form.description.data, form.active.data
     )
     db.session.commit()
+    forget_places()
     return _saved(_("Location added."), location.site_id)
 
 
@@ -107,4 +110,5 @@ def edit_location(location_id: int) -> Page | Response:
         location, form.site_id.data, form.name.data, form.description.data, form.active.data
     )
     db.session.commit()
+    forget_places()
     return _saved(_("Location saved."), location.site_id)

@@ -10,16 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import codes, loop, photos
-from portal.database import begin_write
+from portal.database import begin_write, queued_writes
 from portal.extensions import db
-from portal.models import Location, Report
+from portal.models import Report
 from portal.report.forms import ReportForm
+from portal.report.places import Place
 
 
 @dataclass(frozen=True)
 class Receipt:
     code: str
-    report: Report
+    report_id: int
+    anonymous: bool
 
 
 def receipt_of(nonce: str) -> Receipt | None:
@@ -28,7 +30,8 @@ def receipt_of(nonce: str) -> Receipt | None:
     report = db.session.scalar(select(Report).where(Report.submission_key == key))
     if report is None:
         return None
-    return Receipt(code=codes.receipt_for(current_app.config["SECRET_KEY"], nonce), report=report)
+    code = codes.receipt_for(current_app.config["SECRET_KEY"], nonce)
+    return Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous)
 
 
 def clean_photos(form: ReportForm) -> list[photos.CleanPhoto] | None:
@@ -54,7 +57,7 @@ def _too_many(limit: int) -> object:
 
 
 def submit(
-    location: Location,
+    location: Place,
     form: ReportForm,
     nonce: str,
     cleaned: list[photos.CleanPhoto],
@@ -83,20 +86,25 @@ def submit(
     try:
         # The write lock is taken here, after parsing and photo cleaning, and held only
         # for the check-and-insert below.
-        begin_write()
-        earlier = receipt_of(nonce)
-        if earlier is not None:
-            photos.remove(names, upload_dir)
-            return earlier
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash(secret, code),
-            submission_key=codes.submission_key(nonce),
-            photos=stored,
-        )
-        db.session.commit()
+        with queued_writes():
+            begin_write()
+            earlier = receipt_of(nonce)
+            if earlier is not None:
+                db.session.rollback()
+                photos.remove(names, upload_dir)
+                return earlier
+            report = loop.submit(
+                location,
+                answers,
+                receipt_hash=codes.receipt_hash(secret, code),
+                submission_key=codes.submission_key(nonce),
+                photos=stored,
+            )
+            db.session.flush()
+            receipt = Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous)
+            db.session.commit()
     except IntegrityError:
+        # PostgreSQL: a concurrent repeat of the same form got in first.
         db.session.rollback()
         photos.remove(names, upload_dir)
         earlier = receipt_of(nonce)
@@ -107,4 +115,4 @@ def submit(
         db.session.rollback()
         photos.remove(names, upload_dir)
         raise
-    return Receipt(code=code, report=report)
+    return receipt

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
-from sqlalchemy import select
 
-from portal import codes, qr, tokens
+from portal import codes, pagecache, qr, tokens
 from portal.database import own_write_transaction
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.i18n import current_language
-from portal.models import Channel, Location
+from portal.models import Channel
 from portal.report import bp, intake
 from portal.report.forms import ReportForm
+from portal.report.places import Place, active_place
 from portal.security import mark_public
 
 
@@ -21,18 +21,8 @@ def _report_limit() -> str:
     return current_app.config["REPORT_RATE_LIMIT"]
 
 
-def active_location(code: str) -> Location:
-    """The active location behind a poster code, or the friendly 'poster not active' page."""
-    location = db.session.scalar(
-        select(Location).where(Location.code == codes.normalize(code), Location.active.is_(True))
-    )
-    if location is None:
-        abort(404, description="unknown_location")
-    return location
-
-
 def _render_form(
-    location: Location, form: ReportForm, channel: str, status: int = 200, notice: str | None = None
+    location: Place, form: ReportForm, channel: str, status: int = 200, notice: str | None = None
 ) -> tuple[str, int]:
     if not form.token.data:
         form.token.data = tokens.issue(location.code)
@@ -50,51 +40,38 @@ def _render_form(
     )
 
 
-TOKEN_SLOT = "__closecall_form_token__"  # noqa: S105 - a placeholder, not a secret
-BLANK_FORM_CACHE_SIZE = 512
+def _blank_form(place: Place, channel: str) -> str:
+    """The empty form: rendered once per location, channel and language; the token is new."""
+
+    def build() -> str:
+        form = ReportForm(formdata=None, where=place.name)
+        form.token.data = pagecache.slot("token")
+        return _render_form(place, form, channel)[0]
+
+    key = ("form", place, channel, current_language())
+    return pagecache.render(key, build, token=tokens.issue(place.code))
 
 
-def _blank_form(location: Location, channel: str) -> str:
-    """The empty form, rendered once per location, language and channel; only the token is new.
+def _render_receipt(receipt: intake.Receipt, location: Place, channel: str) -> Response:
+    base = current_app.config["BASE_URL"]
+    followup_url = f"{base}{url_for('followup.lookup')}?code={receipt.code}"
 
-    Rendering the WTForms widgets costs ~8 ms; the form is the same for everyone at a poster.
-    The key holds every value the page shows, so a renamed location or site renders afresh.
-    """
-    cache: dict[tuple[object, ...], str] = current_app.extensions.setdefault("blank_forms", {})
-    key = (
-        location.id,
-        location.code,
-        location.name,
-        location.site.name,
-        channel,
-        current_language(),
-    )
-    html = cache.get(key)
-    if html is None:
-        form = ReportForm(formdata=None, where=location.name)
-        form.token.data = TOKEN_SLOT
-        html, _status = _render_form(location, form, channel)
-        if len(cache) >= BLANK_FORM_CACHE_SIZE:
-            cache.clear()
-        cache[key] = html
-    return html.replace(TOKEN_SLOT, tokens.issue(location.code), 1)
-
-
-def _render_receipt(receipt: intake.Receipt, location: Location, channel: str) -> Response:
-    followup_url = (
-        f"{current_app.config['BASE_URL']}{url_for('followup.lookup')}?code={receipt.code}"
-    )
-    response = current_app.make_response(
-        render_template(
+    def build() -> str:
+        return render_template(
             "report/receipt.html",
-            code=codes.group(receipt.code),
-            qr_uri=qr.svg_data_uri(followup_url),
+            code=pagecache.slot("code"),
+            qr_uri=pagecache.slot("qr"),
             location=location,
             channel=channel,
-            is_anonymous=receipt.report.is_anonymous,
+            is_anonymous=receipt.anonymous,
             kiosk_seconds=current_app.config["KIOSK_RECEIPT_SECONDS"],
         )
+
+    key = ("receipt", location, channel, receipt.anonymous, current_language())
+    html = pagecache.render(
+        key, build, code=codes.group(receipt.code), qr=qr.svg_data_uri(followup_url)
     )
+    response = current_app.make_response(html)
     if channel == Channel.KIOSK:
         # The next person at the tablet must find nothing of this report.
         response.headers["Clear-Site-Data"] = '"cache", "storage"'
@@ -103,8 +80,8 @@ def _render_receipt(receipt: intake.Receipt, location: Location, channel: str) -
 
 def _on_breach(_limit: RequestLimit) -> Response:
     """Too many reports from one client: keep what was typed and ask to wait."""
-    location = active_location(request.view_args["code"])
-    channel = Channel.KIOSK if request.endpoint == "report.kiosk_form" else Channel.QR
+    location = active_place(request.view_args["code"])
+    channel = Channel.KIOSK if request.endpoint == "report.kiosk_submit" else Channel.QR
     mark_public()
     form = ReportForm()
     notice = _(
@@ -113,17 +90,16 @@ def _on_breach(_limit: RequestLimit) -> Response:
     return current_app.make_response(_render_form(location, form, channel, 429, notice))
 
 
-def _handle(code: str, channel: str) -> Response | tuple[str, int]:
+def _submit(code: str, channel: str) -> Response | tuple[str, int]:
+    """A posted report: checks, photo cleaning, then one short write transaction."""
     mark_public()
-    location = active_location(code)
-    if request.method == "GET":
-        return _blank_form(location, channel), 200
-
+    location = active_place(code)
     form = ReportForm()
     if request.form.get("switch_lang"):
         return _render_form(location, form, channel)
     token = tokens.read(form.token.data or "", location.code)
-    if token is not None:
+    if token is not None and token.expired:
+        # a retry long after the first send still gets the first receipt
         earlier = intake.receipt_of(token.nonce)
         if earlier is not None:
             return _render_receipt(earlier, location, channel)
@@ -141,20 +117,34 @@ def _handle(code: str, channel: str) -> Response | tuple[str, int]:
     return _render_receipt(receipt, location, channel)
 
 
-@bp.route("/r/<code>", methods=["GET", "POST"])
-@own_write_transaction
-@limiter.limit(_report_limit, methods=["POST"], on_breach=_on_breach)
-def qr_form(code: str) -> Response | tuple[str, int]:
+@bp.get("/r/<code>")
+def qr_form(code: str) -> tuple[str, int]:
     """The form a worker reaches by scanning the QR poster at a spot."""
-    return _handle(code, Channel.QR)
+    mark_public()
+    return _blank_form(active_place(code), Channel.QR), 200
 
 
-@bp.route("/kiosk/<code>", methods=["GET", "POST"])
+@bp.post("/r/<code>")
 @own_write_transaction
-@limiter.limit(_report_limit, methods=["POST"], on_breach=_on_breach)
-def kiosk_form(code: str) -> Response | tuple[str, int]:
+@limiter.limit(_report_limit, on_breach=_on_breach)
+def qr_submit(code: str) -> Response | tuple[str, int]:
+    """A report sent from the poster's form."""
+    return _submit(code, Channel.QR)
+
+
+@bp.get("/kiosk/<code>")
+def kiosk_form(code: str) -> tuple[str, int]:
     """The same form on a shared tablet: remembers nothing between people."""
-    return _handle(code, Channel.KIOSK)
+    mark_public()
+    return _blank_form(active_place(code), Channel.KIOSK), 200
+
+
+@bp.post("/kiosk/<code>")
+@own_write_transaction
+@limiter.limit(_report_limit, on_breach=_on_breach)
+def kiosk_submit(code: str) -> Response | tuple[str, int]:
+    """A report sent from the shared tablet."""
+    return _submit(code, Channel.KIOSK)
 
 
 @bp.route("/")

@@ -287,3 +287,29 @@ def test_reports_are_rate_limited_per_client_without_losing_text(app, client, wo
         environ_base={"REMOTE_ADDR": "10.9.9.9"},
     )
     assert response.status_code == 200
+
+
+def test_a_location_disabled_elsewhere_stops_taking_reports_within_seconds(
+    app, client, world, monkeypatch
+):
+    from portal.report import places
+
+    assert client.get(f"/r/{world.location_a}").status_code == 200
+    with app.app_context():  # as another server's admin would: straight in the database
+        location = db.session.scalar(select(Location).where(Location.code == world.location_a))
+        location.active = False
+        db.session.commit()
+    assert client.get(f"/r/{world.location_a}").status_code == 200  # remembered briefly
+    later = places.time.monotonic() + app.config["PLACE_CACHE_SECONDS"] + 1
+    monkeypatch.setattr(places.time, "monotonic", lambda: later)
+    assert client.get(f"/r/{world.location_a}").status_code == 404
+
+
+def test_a_retry_after_the_form_expired_still_gets_the_first_receipt(app, client, world):
+    token = form_token(_open(client, world.location_a))
+    first = client.post(f"/r/{world.location_a}", data=report_answers(token))
+    app.config["FORM_TOKEN_MAX_AGE"] = -1
+    again = client.post(f"/r/{world.location_a}", data=report_answers(token))
+    assert again.status_code == 200
+    assert receipt_in(again.get_data(as_text=True)) == receipt_in(first.get_data(as_text=True))
+    assert _count_reports(app) == 1

@@ -43,7 +43,7 @@ def test_a_server_error_gets_a_friendly_page_with_headers(app, client, world, mo
     def explode(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "active_location", explode)
+    monkeypatch.setattr(views, "active_place", explode)
     response = client.get(f"/r/{world.location_a}")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
