@@ -177,7 +177,7 @@ def seed(report_count: int = 300, seed: int = 7) -> str:
         role = label.split(" ")[0]
         slugs = {"supervisor.riverside": ["riverside"], "supervisor.north": ["north-dc"]}
         slugs_for = slugs.get(
-            email.split("@")[0], ["riverside", "north-dc"] if role == "viewer" else []
+            email.split("@")[0], [] if role == "admin" else ["riverside", "north-dc"]
         )
         staff[email] = accounts.create_user(
             email=email,

@@ -1,6 +1,7 @@
 """The report life cycle: the only place that changes Report.status.
 
-Each transition checks the actor's permission and the current state, changes the report,
+Each transition checks the actor's permission, the current state and (when the caller passes
+the version it showed) that nobody changed the report meanwhile; then it changes the report
 and appends a ReportEvent — in the caller's transaction, committed by the caller.
 """
 
@@ -13,8 +14,29 @@ from typing import Protocol
 
 from portal import permissions
 from portal.extensions import db
-from portal.models import Photo, Report, ReportEvent, ReportStatus, User
+from portal.models import (
+    HIGH_POTENTIAL_SEVERITY,
+    Asset,
+    Category,
+    DismissReason,
+    Domain,
+    Message,
+    Photo,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    RootCause,
+    User,
+)
 from portal.timeutil import utcnow
+
+OPEN_STATES = {
+    ReportStatus.NEW,
+    ReportStatus.ACKNOWLEDGED,
+    ReportStatus.IN_PROGRESS,
+    ReportStatus.FIXED,
+}
+MAX_WHYS = 5
 
 
 class TransitionError(Exception):
@@ -23,6 +45,18 @@ class TransitionError(Exception):
 
 class PermissionDenied(Exception):
     """The actor may not do this to this report."""
+
+
+class InvalidInput(ValueError):
+    """The request itself is wrong (e.g. an override without a reason)."""
+
+
+class Conflict(Exception):
+    """Someone changed the report since the actor's page showed it."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"report {report.id} changed meanwhile")
+        self.report = report
 
 
 @dataclass(frozen=True)
@@ -98,15 +132,204 @@ def submit(
     return report
 
 
-def acknowledge(report: Report, actor: User, *, at: datetime | None = None) -> ReportEvent:
-    """A staff member has seen the report: the reporter is told it was acknowledged."""
+def _begin(
+    report: Report, actor: User, expected_version: int | None, states: set[ReportStatus]
+) -> datetime:
+    """The checks every staff transition starts with; returns the time to stamp."""
     if not permissions.can_triage(actor, report):
         raise PermissionDenied
-    if report.status != ReportStatus.NEW:
-        raise TransitionError(f"cannot acknowledge a report that is {report.status}")
-    now = at or utcnow()
-    report.status = ReportStatus.ACKNOWLEDGED.value
+    if expected_version is not None and report.version != expected_version:
+        raise Conflict(report)
+    if report.status not in states:
+        raise TransitionError(f"not allowed while the report is {report.status}")
+    return utcnow()
+
+
+def _record(
+    report: Report,
+    actor: User | None,
+    kind: str,
+    now: datetime,
+    note: str | None = None,
+    public: bool = False,
+) -> ReportEvent:
     report.updated_at = now
-    event = ReportEvent(kind="acknowledged", actor=actor, public=True, created_at=now)
+    report.last_actor = actor
+    event = ReportEvent(kind=kind, actor=actor, note=note, public=public, created_at=now)
     report.events.append(event)
     return event
+
+
+def acknowledge(
+    report: Report, actor: User, *, expected_version: int | None = None, at: datetime | None = None
+) -> ReportEvent:
+    """A staff member has seen the report: the reporter is told it was acknowledged."""
+    now = _begin(report, actor, expected_version, {ReportStatus.NEW})
+    now = at or now
+    report.status = ReportStatus.ACKNOWLEDGED.value
+    report.acknowledged_at = now
+    report.acknowledged_by = actor
+    return _record(report, actor, "acknowledged", now, public=True)
+
+
+def auto_high_potential(severity: int) -> bool:
+    """Serious injury or fatality potential (severity potential 4 or 5) is high-potential."""
+    return severity >= HIGH_POTENTIAL_SEVERITY
+
+
+def classify(
+    report: Report,
+    actor: User,
+    *,
+    category: Category,
+    domain: str,
+    severity: int,
+    likelihood: int,
+    high_potential: bool | None = None,
+    override_reason: str | None = None,
+    expected_version: int | None = None,
+) -> ReportEvent:
+    """Category, domain, severity potential x likelihood, and the high-potential flag.
+
+    The flag follows the severity unless staff override it, which needs a written reason.
+    """
+    now = _begin(report, actor, expected_version, OPEN_STATES)
+    if domain not in {d.value for d in Domain}:
+        raise InvalidInput("unknown domain")
+    if not (1 <= severity <= 5 and 1 <= likelihood <= 5):
+        raise InvalidInput("severity and likelihood run from 1 to 5")
+    automatic = auto_high_potential(severity)
+    if high_potential is None or high_potential == automatic:
+        report.high_potential = automatic
+        report.high_potential_override = None
+    else:
+        reason = (override_reason or "").strip()
+        if not reason:
+            raise InvalidInput("overriding the high-potential flag needs a written reason")
+        report.high_potential = high_potential
+        report.high_potential_override = reason
+    report.category = category
+    report.domain = domain
+    report.severity = severity
+    report.likelihood = likelihood
+    note = f"{category.name}, {domain}, severity {severity} x likelihood {likelihood}"
+    if report.high_potential:
+        note += ", high-potential"
+    if report.high_potential_override:
+        note += f" (flag overridden: {report.high_potential_override})"
+    return _record(report, actor, "classified", now, note=note)
+
+
+def assign(
+    report: Report,
+    actor: User,
+    *,
+    owner: User | None,
+    asset: Asset | None = None,
+    expected_version: int | None = None,
+) -> ReportEvent:
+    """Give the report an owner (staff of its site) and optionally the asset involved."""
+    now = _begin(report, actor, expected_version, OPEN_STATES)
+    if owner is not None and not permissions.can_own(owner, report):
+        raise InvalidInput("the owner must be triage staff of the report's site")
+    if asset is not None and asset.location.site_id != report.site_id:
+        raise InvalidInput("the asset belongs to another site")
+    report.owner = owner
+    report.asset = asset
+    note = f"owner: {owner.name if owner else 'nobody'}"
+    if asset is not None:
+        note += f", asset: {asset.name}"
+    return _record(report, actor, "assigned", now, note=note)
+
+
+def merge(
+    report: Report, actor: User, *, into: Report, expected_version: int | None = None
+) -> ReportEvent:
+    """Mark a report as a duplicate of another: its reporter then follows the other one."""
+    now = _begin(report, actor, expected_version, OPEN_STATES)
+    if into.id == report.id or into.site_id != report.site_id:
+        raise InvalidInput("merge into another report of the same site")
+    if into.status not in OPEN_STATES and into.status != ReportStatus.CLOSED:
+        raise InvalidInput("that report was itself merged or dismissed")
+    report.status = ReportStatus.MERGED.value
+    report.merged_into = into
+    _record(into, actor, "merged_from", now, note=f"report #{report.id} joined this one")
+    return _record(report, actor, "merged", now, note=f"into report #{into.id}", public=True)
+
+
+def dismiss(
+    report: Report,
+    actor: User,
+    *,
+    reason: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> ReportEvent:
+    """Close without action, with a reason the reporter is told in plain words. Kept forever."""
+    now = _begin(report, actor, expected_version, OPEN_STATES)
+    if reason not in {r.value for r in DismissReason}:
+        raise InvalidInput("unknown reason")
+    report.status = ReportStatus.DISMISSED.value
+    report.dismiss_reason = reason
+    report.dismiss_note = (note or "").strip() or None
+    return _record(report, actor, "dismissed", now, note=reason, public=True)
+
+
+def investigate(
+    report: Report,
+    actor: User,
+    *,
+    whys: Sequence[tuple[str, str]],
+    root_cause: str | None,
+    contributing_factors: str | None,
+    expected_version: int | None = None,
+) -> ReportEvent:
+    """Record the no-blame investigation: up to five Why/Because steps and the root cause."""
+    now = _begin(report, actor, expected_version, OPEN_STATES | {ReportStatus.CLOSED})
+    steps = [
+        (why.strip(), because.strip()) for why, because in whys if why.strip() or because.strip()
+    ]
+    if len(steps) > MAX_WHYS:
+        raise InvalidInput(f"at most {MAX_WHYS} steps")
+    if root_cause is not None and root_cause not in {r.value for r in RootCause}:
+        raise InvalidInput("unknown root cause")
+    report.whys = [{"why": why, "because": because} for why, because in steps] or None
+    report.root_cause = root_cause
+    report.contributing_factors = (contributing_factors or "").strip() or None
+    return _record(report, actor, "investigated", now, note=f"{len(steps)} why-steps")
+
+
+def ask_reporter(report: Report, actor: User, body: str) -> Message:
+    """A question to the reporter, who reads it on /followup with the receipt code."""
+    now = _begin(report, actor, None, OPEN_STATES | {ReportStatus.CLOSED})
+    message = Message(author=actor, body=body.strip(), internal=False, created_at=now)
+    report.messages.append(message)
+    report.awaiting_staff = False
+    _record(report, actor, "question", now, public=True)
+    return message
+
+
+def add_note(report: Report, actor: User, body: str) -> Message:
+    """An internal note: on the staff timeline, never shown to the reporter."""
+    now = _begin(report, actor, None, set(ReportStatus))
+    message = Message(author=actor, body=body.strip(), internal=True, created_at=now)
+    report.messages.append(message)
+    _record(report, actor, "note", now)
+    return message
+
+
+def reporter_answers(report: Report, body: str) -> Message:
+    """The reporter's answer from /followup: lands on the timeline and flags the card."""
+    now = utcnow()
+    message = Message(author=None, body=body.strip(), internal=False, created_at=now)
+    report.messages.append(message)
+    report.awaiting_staff = True
+    report.updated_at = now
+    report.events.append(ReportEvent(kind="reporter_answered", public=True, created_at=now))
+    return message
+
+
+def mark_answers_read(report: Report, actor: User) -> None:
+    """Staff have read the reporter's answer: the card's flag goes down."""
+    if permissions.can_triage(actor, report) and report.awaiting_staff:
+        report.awaiting_staff = False

@@ -8,7 +8,7 @@ TRIAGE_ROLES = {Role.ADMIN, Role.SAFETY_MANAGER, Role.SUPERVISOR}
 
 
 def can_view_site(user: User, site: Site | int) -> bool:
-    """Admins and safety managers see every site; supervisors and viewers see their own."""
+    """Admins see every site; safety managers, supervisors and viewers the sites they belong to."""
     site_id = site if isinstance(site, int) else site.id
     return user.is_active and user.can_see_site(site_id)
 
@@ -19,6 +19,11 @@ def can_view_report(user: User, report: Report) -> bool:
 
 def can_triage(user: User, report: Report) -> bool:
     """Acknowledge, classify, assign: staff with a triage role at the report's site."""
+    return user.role in TRIAGE_ROLES and can_view_site(user, report.site_id)
+
+
+def can_own(user: User, report: Report) -> bool:
+    """Who may own a report's follow-up: active triage staff of its site."""
     return user.role in TRIAGE_ROLES and can_view_site(user, report.site_id)
 
 

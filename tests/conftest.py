@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.extensions import db
+from portal.models import DEFAULT_CATEGORIES
 from tests import factories
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-portal"
@@ -130,6 +131,15 @@ def _empty_tables(app: Flask) -> None:
             else:
                 for table in tables:
                     conn.execute(table.delete())
+            # reference data the migrations seed
+            categories = db.metadata.tables["categories"]
+            conn.execute(
+                categories.insert(),
+                [
+                    {"name": name, "position": index, "active": True}
+                    for index, name in enumerate(DEFAULT_CATEGORIES)
+                ],
+            )
         db.engine.dispose()
 
 

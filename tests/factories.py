@@ -24,7 +24,7 @@ class Persona:
 @dataclass(frozen=True)
 class World:
     """Site A ("alpha") and site B ("bravo"), one location each, and the personas:
-    admin, safety manager, supervisor of A, supervisor of B, viewer of A."""
+    admin (all sites), safety manager of A, supervisor of A, supervisor of B, viewer of A."""
 
     site_a: int
     site_b: int
@@ -69,7 +69,7 @@ def build_world() -> World:
         location_a=location_a.code,
         location_b=location_b.code,
         admin=make_user("admin@test.example", "admin"),
-        safety=make_user("safety@test.example", "safety_manager"),
+        safety=make_user("safety@test.example", "safety_manager", ("alpha",)),
         supervisor_a=make_user("sup.a@test.example", "supervisor", ("alpha",)),
         supervisor_b=make_user("sup.b@test.example", "supervisor", ("bravo",)),
         viewer_a=make_user("viewer.a@test.example", "viewer", ("alpha",)),

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.site import Location, Site
+from portal.models.triage import Asset, Category, Message
 from portal.models.user import User
 from portal.timeutil import utcnow
 
@@ -36,6 +37,34 @@ class ReporterRole(StrEnum):
     SUPERVISOR = "supervisor"
     CONTRACTOR = "contractor"
     VISITOR = "visitor"
+
+
+class Domain(StrEnum):
+    SAFETY = "safety"
+    QUALITY = "quality"
+    ENVIRONMENTAL = "environmental"
+    SECURITY = "security"
+
+
+class DismissReason(StrEnum):
+    NOT_A_NEAR_MISS = "not_a_near_miss"
+    INCIDENT = "incident"
+    HAZARD = "hazard"
+    SPAM = "spam"
+
+
+class RootCause(StrEnum):
+    EQUIPMENT = "equipment"
+    PROCEDURE = "procedure"
+    TRAINING = "training"
+    ENVIRONMENT = "environment"
+    STAFFING = "staffing"
+    DESIGN = "design"
+
+
+# States shown as columns on the triage board, in order.
+BOARD_STATES = ("new", "acknowledged", "in_progress", "fixed")
+HIGH_POTENTIAL_SEVERITY = 4
 
 
 class Channel(StrEnum):
@@ -70,6 +99,29 @@ class Report(db.Model):
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
 
+    # triage (staff)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    domain: Mapped[str | None] = mapped_column(String(20))
+    severity: Mapped[int | None]
+    likelihood: Mapped[int | None]
+    high_potential: Mapped[bool] = mapped_column(default=False)
+    # set when staff overrode the automatic high-potential flag, with their written reason
+    high_potential_override: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    dismiss_reason: Mapped[str | None] = mapped_column(String(30))
+    dismiss_note: Mapped[str | None] = mapped_column(Text)
+    # investigation (no blame): up to five "Why? — Because" steps
+    whys: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    root_cause: Mapped[str | None] = mapped_column(String(30))
+    contributing_factors: Mapped[str | None] = mapped_column(Text)
+    # the reporter answered a question and no staff member has looked since
+    awaiting_staff: Mapped[bool] = mapped_column(default=False)
+    last_actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
     site: Mapped[Site] = relationship()
     location: Mapped[Location] = relationship()
     photos: Mapped[list[Photo]] = relationship(
@@ -78,12 +130,28 @@ class Report(db.Model):
     events: Mapped[list[ReportEvent]] = relationship(
         back_populates="report", order_by="ReportEvent.id", cascade="all, delete-orphan"
     )
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="report", order_by="Message.id", cascade="all, delete-orphan"
+    )
+    category: Mapped[Category | None] = relationship()
+    asset: Mapped[Asset | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    last_actor: Mapped[User | None] = relationship(foreign_keys=[last_actor_id])
+    merged_into: Mapped[Report | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_anonymous(self) -> bool:
         return not self.reporter_name
+
+    @property
+    def risk(self) -> int | None:
+        """Risk = severity potential x likelihood (1-25), once both are rated."""
+        if self.severity is None or self.likelihood is None:
+            return None
+        return self.severity * self.likelihood
 
     def __repr__(self) -> str:
         return f"<Report {self.id} {self.status}>"

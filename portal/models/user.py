@@ -83,8 +83,8 @@ class User(UserMixin, db.Model):
         return {site.id for site in self.sites}
 
     def sees_all_sites(self) -> bool:
-        """Admins and safety managers see every site; supervisors and viewers their own."""
-        return self.role in (Role.ADMIN, Role.SAFETY_MANAGER)
+        """Admins see every site; everyone else the sites they belong to."""
+        return self.role == Role.ADMIN
 
     def can_see_site(self, site_id: int) -> bool:
         return self.sees_all_sites() or site_id in self.site_ids

@@ -1,7 +1,7 @@
 """Who reaches which admin page: every route x every persona x site A and site B.
 
-Editing is for admins only (403 for other staff); posters and QR codes are for admins,
-safety managers and the site's own supervisors. A site the user cannot see answers 404,
+Editing is for admins only (403 for other staff); posters and QR codes are for admins and
+the site's own safety managers and supervisors. A site the user cannot see answers 404,
 so its existence does not leak; a site they see without the right role answers 403.
 Anonymous visitors are sent to sign in.
 """
@@ -25,7 +25,7 @@ ADMIN_ONLY = {
 }
 PRINTING = {
     "admin": ("ok", "ok"),
-    "safety": ("ok", "ok"),
+    "safety": ("ok", 404),
     "supervisor_a": ("ok", 404),
     "supervisor_b": (404, "ok"),
     "viewer_a": (403, 404),

@@ -29,7 +29,7 @@ def _report_with_photo(client, code: str) -> None:
 # who sees a report or photo of site A / site B
 SEES = {
     "admin": (True, True),
-    "safety": (True, True),
+    "safety": (True, False),
     "supervisor_a": (True, False),
     "supervisor_b": (False, True),
     "viewer_a": (True, False),
