@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 STAMP := $(VENV)/.installed
+# what QR codes and receipts point to; set it to an address phones can reach to try them
+PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+export PORTAL_BASE_URL
 
 .PHONY: run test test-sqlite test-postgresql lint format bench i18n-extract i18n-compile clean
 
