@@ -112,52 +112,27 @@ def test_high_potential_follows_severity(ctx, severity, flag):
     assert ctx.report.high_potential_override is None
 
 
+def _classify(report, actor, **changes):
+    """classify() with a plain Mechanical/safety rating unless the test says otherwise."""
+    args = {"category": _category(), "domain": "safety", "severity": 3, "likelihood": 3}
+    args.update(changes)
+    return loop.classify(report, actor, **args)
+
+
 def test_overriding_the_flag_needs_a_written_reason(ctx):
     report, sup = ctx.report, ctx.user("supervisor_a")
     with pytest.raises(loop.InvalidInput):
-        loop.classify(
-            report,
-            sup,
-            category=_category(),
-            domain="safety",
-            severity=5,
-            likelihood=1,
-            high_potential=False,
-        )
+        _classify(report, sup, severity=5, likelihood=1, high_potential=False)
     with pytest.raises(loop.InvalidInput):
-        loop.classify(
-            report,
-            sup,
-            category=_category(),
-            domain="safety",
-            severity=5,
-            likelihood=1,
-            high_potential=False,
-            override_reason="   ",
-        )
-    loop.classify(
-        report,
-        sup,
-        category=_category(),
-        domain="safety",
-        severity=5,
-        likelihood=1,
-        high_potential=False,
-        override_reason="Guard was in place; the 5 was a typo by the reporter",
-    )
+        _classify(report, sup, severity=5, high_potential=False, override_reason="   ")
+    reason = "Guard was in place; the 5 was a typo by the reporter"
+    _classify(report, sup, severity=5, high_potential=False, override_reason=reason)
     assert report.high_potential is False
     assert "typo" in report.high_potential_override
     assert "flag overridden" in report.events[-1].note
     # raising the flag on a low severity is an override too
-    loop.classify(
-        report,
-        sup,
-        category=_category(),
-        domain="safety",
-        severity=2,
-        likelihood=2,
-        high_potential=True,
-        override_reason="Same spot as last week's serious one",
+    _classify(
+        report, sup, severity=2, high_potential=True, override_reason="Same spot as last week"
     )
     assert report.high_potential is True
 
