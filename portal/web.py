@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, render_template, request
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime, format_time
 
 from portal.timeutil import to_local
 
@@ -27,6 +27,20 @@ def local_time(moment: datetime | None, timezone: str = "UTC", style: str = "med
     return format_datetime(to_local(moment, timezone), style, rebase=False)
 
 
+def report_time(report: object) -> str:
+    """When a report was made, in its site's zone; for an anonymous one only to the hour,
+    so a shift roster cannot single out who was there at that minute."""
+    moment = report.created_at  # type: ignore[attr-defined]
+    timezone = report.site.timezone  # type: ignore[attr-defined]
+    if not report.is_anonymous:  # type: ignore[attr-defined]
+        return local_time(moment, timezone, "short")
+    local = to_local(moment, timezone).replace(minute=0, second=0, microsecond=0)
+    day = format_date(local, "medium", rebase=False)
+    start = format_time(local, "HH:mm", rebase=False)
+    end = format_time(local + timedelta(hours=1), "HH:mm", rebase=False)
+    return f"{day}, {start}\u2013{end}"  # an en dash between the hours
+
+
 def healthz() -> tuple[str, int, dict[str, str]]:
     """A plain "hello world": for load balancers, and the baseline of the benchmarks."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
@@ -35,4 +49,5 @@ def healthz() -> tuple[str, int, dict[str, str]]:
 def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["report_time"] = report_time
     app.jinja_env.globals["is_fragment_request"] = is_fragment_request

@@ -76,3 +76,21 @@ def test_staff_home_lists_only_visible_sites(app, client, world, login, persona)
 def test_unknown_photo_is_404(client, world, login):
     login.as_(world.admin)
     assert client.get("/staff/photos/999999").status_code == 404
+
+
+def test_an_anonymous_report_shows_its_time_only_to_the_hour(app, client, world, login):
+    from datetime import datetime
+
+    from portal.models import Report
+
+    reporter = app.test_client()
+    _report_with_photo(reporter, world.location_a)
+    with app.app_context():
+        report = db.session.scalars(select(Report)).one()
+        report.created_at = datetime(2026, 3, 4, 13, 37, 11)  # UTC; Europe/Madrid is UTC+1
+        db.session.commit()
+    login.as_(world.admin)
+    html = client.get("/staff/").get_data(as_text=True)
+    start = html.find("<time>")
+    assert "14:00\u201315:00" in html, html[start : start + 80]
+    assert "14:37" not in html and "2:37" not in html
