@@ -51,13 +51,15 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from portal.auth import bp as auth_bp
     from portal.followup import bp as followup_bp
     from portal.report import bp as report_bp
+    from portal.reports import bp as reports_bp
     from portal.staff import bp as staff_bp
+    from portal.triage import bp as triage_bp
 
     # The public pages set no cookie, so they cannot use cookie-bound CSRF tokens: their forms
     # carry a signed one-time submission token instead (portal/tokens.py).
     csrf.exempt(report_bp)
     csrf.exempt(followup_bp)
-    for blueprint in (report_bp, followup_bp, auth_bp, staff_bp, admin_bp):
+    for blueprint in (report_bp, followup_bp, auth_bp, staff_bp, admin_bp, reports_bp, triage_bp):
         app.register_blueprint(blueprint)
 
     from portal.cli import portal_cli

@@ -325,6 +325,7 @@ def reporter_answers(report: Report, body: str) -> Message:
     report.messages.append(message)
     report.awaiting_staff = True
     report.updated_at = now
+    report.last_actor = None  # a conflict caused by the reporter names nobody on staff
     report.events.append(ReportEvent(kind="reporter_answered", public=True, created_at=now))
     return message
 

@@ -11,8 +11,13 @@ from portal.timeutil import to_local
 
 
 def is_fragment_request() -> bool:
-    """htmx asked for a piece of a page (boosted requests get the whole page)."""
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+    """htmx asked for a piece of a page (boosted requests and history restores get it whole)."""
+    headers = request.headers
+    return (
+        bool(headers.get("HX-Request"))
+        and not headers.get("HX-Boosted")
+        and not headers.get("HX-History-Restore-Request")
+    )
 
 
 def render(page: str, fragment: str, **context: object) -> str:

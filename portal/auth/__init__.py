@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from portal.extensions import db
 
@@ -32,6 +33,17 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.login_message = _l("Please sign in to see this page.")
     manager.login_message_category = "info"
     manager.session_protection = "basic"
+    manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized() -> Response:
+    """Send to sign-in; an htmx request is told to load the page whole, not a card-sized login."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request"):
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 from portal.auth import views  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""What a reporter may see of their report: its public status and timeline, nothing internal."""
+"""What a reporter may see of their report: its public status, timeline and the questions
+the safety team asked them — nothing internal, and never a staff member's name."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sqlalchemy import select
 
 from portal import codes
 from portal.extensions import db
-from portal.models import Report, ReportStatus
+from portal.loop import OPEN_STATES
+from portal.models import DismissReason, Report, ReportEvent, ReportStatus
 
 STATUS_LABELS = {
     ReportStatus.NEW: _l("Received — waiting to be looked at"),
@@ -26,13 +28,38 @@ STATUS_LABELS = {
 EVENT_LABELS = {
     "submitted": _l("Report received"),
     "acknowledged": _l("Acknowledged — thank you for reporting"),
+    "question": _l("The safety team asked you a question"),
+    "reporter_answered": _l("You answered"),
+    "merged": _l("Joined with a report of the same thing"),
 }
+
+# Why a report was closed without action, in words a worker would use.
+DISMISS_REASONS = {
+    DismissReason.NOT_A_NEAR_MISS: _l("it was not a close call that needs action"),
+    DismissReason.INCIDENT: _l(
+        "someone was hurt or something was damaged, so it went to the incident process"
+    ),
+    DismissReason.HAZARD: _l("it was recorded as a hazard to check, not as a close call"),
+    DismissReason.SPAM: _l("it did not describe something that happened at work"),
+}
+
+# Events of the report a duplicate was joined with that concern that report's own reporter.
+OTHER_REPORTERS_EVENTS = {"submitted", "question", "reporter_answered", "merged"}
+MAX_MERGE_HOPS = 10
+ANSWERABLE = OPEN_STATES | {ReportStatus.CLOSED}
 
 
 @dataclass(frozen=True)
 class PublicEvent:
     at: datetime
     label: object
+
+
+@dataclass(frozen=True)
+class PublicMessage:
+    at: datetime
+    from_reporter: bool  # else from the safety team, never named
+    body: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,10 @@ class PublicView:
     timezone: str
     submitted_at: datetime
     events: list[PublicEvent]
+    messages: list[PublicMessage]
+    dismiss_reason: object | None
+    joined: bool  # the report was merged into another, whose progress is shown
+    can_answer: bool
 
 
 def find_by_code(code: str) -> Report | None:
@@ -53,18 +84,66 @@ def find_by_code(code: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.receipt_hash == digest))
 
 
+def followed(report: Report) -> Report:
+    """The report whose progress the reporter follows: their own, or the one it joined."""
+    seen = {report.id}
+    while report.status == ReportStatus.MERGED and report.merged_into is not None:
+        if report.merged_into.id in seen or len(seen) > MAX_MERGE_HOPS:
+            break
+        report = report.merged_into
+        seen.add(report.id)
+    return report
+
+
+def dismiss_reason(reason: str | None) -> object | None:
+    """A dismissal reason in plain words."""
+    return DISMISS_REASONS.get(reason) if reason else None
+
+
+def _label(event: ReportEvent) -> object:
+    if event.kind == "dismissed":
+        reason = dismiss_reason(event.note) or STATUS_LABELS[ReportStatus.DISMISSED]
+        return _l("Closed: %(reason)s", reason=reason)
+    return EVENT_LABELS.get(event.kind, event.kind)
+
+
+def public_events(report: Report, target: Report) -> list[PublicEvent]:
+    """The reporter's own public events, then those of the report theirs joined."""
+    events = [event for event in report.events if event.public]
+    if target is not report:
+        events += [
+            event
+            for event in target.events
+            if event.public and event.kind not in OTHER_REPORTERS_EVENTS
+        ]
+    events.sort(key=lambda event: event.created_at)
+    return [PublicEvent(at=event.created_at, label=_label(event)) for event in events]
+
+
+def can_answer(report: Report) -> bool:
+    """The reporter may answer once the safety team asked, while the report is not closed off."""
+    asked = any(not m.internal and not m.from_reporter for m in report.messages)
+    return asked and report.status in ANSWERABLE
+
+
 def public_view(report: Report) -> PublicView:
-    """The reporter's view: status, place and the public events only."""
-    events = [
-        PublicEvent(at=event.created_at, label=EVENT_LABELS.get(event.kind, event.kind))
-        for event in report.events
-        if event.public
+    """The reporter's view: status, place, the public events and the non-internal messages."""
+    target = followed(report)
+    messages = [
+        PublicMessage(at=m.created_at, from_reporter=m.from_reporter, body=m.body)
+        for m in report.messages
+        if not m.internal
     ]
+    dismissed = target.status == ReportStatus.DISMISSED
     return PublicView(
-        status=STATUS_LABELS[ReportStatus(report.status)],
+        status=STATUS_LABELS[ReportStatus(target.status)],
         location=report.location.name,
         site=report.site.name,
         timezone=report.site.timezone,
         submitted_at=report.created_at,
-        events=events,
+        events=public_events(report, target),
+        messages=messages,
+        dismiss_reason=dismiss_reason(target.dismiss_reason) if dismissed else None,
+        joined=target is not report,
+        can_answer=can_answer(report),
     )

@@ -1,4 +1,4 @@
-"""/followup: type the receipt code, see what happened to the report."""
+"""/followup: type the receipt code, see what happened to the report, answer a question."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 
+from portal import tokens
 from portal.extensions import limiter
-from portal.followup import bp, status
-from portal.followup.forms import LookupForm
+from portal.followup import answers, bp, status
+from portal.followup.forms import AnswerForm, LookupForm
 from portal.i18n import current_language
+from portal.models import Report
 from portal.security import mark_public
+
+# Lookups and answers draw on one budget per client: both take a receipt code.
+LIMIT_SCOPE = "followup"
 
 
 def _followup_limit() -> str:
@@ -21,24 +26,52 @@ def _no_code_given() -> bool:
     return not request.values.get("code")
 
 
+def _not_found() -> str:
+    return _("We could not find a report with this code. Please check it and try again.")
+
+
 def _render(
     form: LookupForm,
     view: status.PublicView | None = None,
     problem: str | None = None,
     code: int = 200,
+    **context: object,
 ) -> tuple[str, int]:
     form.lang.data = current_language()
-    return render_template("followup/lookup.html", form=form, view=view, problem=problem), code
+    page = render_template("followup/lookup.html", form=form, view=view, problem=problem, **context)
+    return page, code
+
+
+def _render_report(
+    report: Report,
+    receipt: str,
+    answer: AnswerForm | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+    **context: object,
+) -> tuple[str, int]:
+    """The report's page, with an answer form carrying the code and a fresh one-time token."""
+    answer = answer or AnswerForm(formdata=None)
+    answer.code.data = receipt
+    answer.token.data = tokens.issue(answers.purpose(report))
+    answer.lang.data = current_language()
+    lookup = LookupForm(formdata=None, code=receipt)
+    view = status.public_view(report)
+    return _render(lookup, view, problem, status_code, answer=answer, **context)
 
 
 def _on_breach(_limit: RequestLimit) -> Response:
     mark_public()
     problem = _("Too many tries from this device. Please wait a few minutes and try again.")
-    return current_app.make_response(_render(LookupForm(request.values), problem=problem, code=429))
+    kept = request.form.get("body") if request.endpoint == "followup.answer" else None
+    page = _render(LookupForm(request.values), problem=problem, code=429, kept_answer=kept)
+    return current_app.make_response(page)
 
 
 @bp.route("/followup", methods=["GET", "POST"])
-@limiter.limit(_followup_limit, exempt_when=_no_code_given, on_breach=_on_breach)
+@limiter.shared_limit(
+    _followup_limit, LIMIT_SCOPE, exempt_when=_no_code_given, on_breach=_on_breach
+)
 def lookup() -> tuple[str, int]:
     """Look a report up by its receipt code (POST keeps the code out of URLs and logs)."""
     mark_public()
@@ -49,6 +82,27 @@ def lookup() -> tuple[str, int]:
         return _render(form, code=422)
     report = status.find_by_code(form.code.data)
     if report is None:
-        problem = _("We could not find a report with this code. Please check it and try again.")
-        return _render(form, problem=problem, code=404)
-    return _render(form, view=status.public_view(report))
+        return _render(form, problem=_not_found(), code=404)
+    return _render_report(report, form.code.data)
+
+
+@bp.post("/followup/answer")
+@limiter.shared_limit(_followup_limit, LIMIT_SCOPE, on_breach=_on_breach)
+def answer() -> tuple[str, int]:
+    """The reporter answers the safety team's question; sending the same answer twice stores one."""
+    mark_public()
+    form = AnswerForm()
+    report = status.find_by_code(form.code.data or "")
+    if report is None:
+        return _render(LookupForm(formdata=None), problem=_not_found(), code=404)
+    token = tokens.read(form.token.data or "", answers.purpose(report))
+    if token is None or token.expired:
+        again = _("This page was open for a long time. Please check your answer and send it again.")
+        return _render_report(report, form.code.data, form, again, 422)
+    if not form.validate():
+        return _render_report(report, form.code.data, form, status_code=422)
+    if not status.can_answer(report):
+        closed = _("This report does not take answers any more.")
+        return _render_report(report, form.code.data, form, closed, 409, kept_answer=form.body.data)
+    answers.record(report, form.body.data)
+    return _render_report(report, form.code.data, answered=True)

@@ -1,0 +1,8 @@
+"""The report page (/reports/<id>): everything about one report, talking to the reporter,
+the no-blame investigation, and staff entry of a report on someone's behalf."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+from portal.reports import views  # noqa: E402, F401

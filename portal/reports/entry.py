@@ -1,0 +1,67 @@
+"""A report entered by staff on someone's behalf (channel "staff"), e.g. from a verbal report.
+
+The form carries a signed one-time token like the public form: its nonce gives the receipt
+code and the submission key, so a form sent twice (a double click) stores one report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal import codes, loop, tokens
+from portal.extensions import db
+from portal.models import Channel, Location, Report, User
+from portal.reports.forms import StaffReportForm
+
+
+@dataclass(frozen=True)
+class Entered:
+    report_id: int
+    code: str  # the receipt code for the reporter, grouped for reading aloud
+    repeated: bool
+
+
+def purpose(location: Location) -> str:
+    return f"staff-entry:{location.id}"
+
+
+def issue_token(form: StaffReportForm, location: Location) -> None:
+    """Give a form being shown a fresh one-time token."""
+    form.token.data = tokens.issue(purpose(location))
+
+
+def nonce_of(form: StaffReportForm, location: Location) -> str | None:
+    """The nonce of the form's token, or None when forged or expired."""
+    token = tokens.read(form.token.data or "", purpose(location))
+    return None if token is None or token.expired else token.nonce
+
+
+def submit(location: Location, form: StaffReportForm, nonce: str, actor: User) -> Entered:
+    """Store the report (or find the one this same form stored before); the caller commits."""
+    secret = current_app.config["SECRET_KEY"]
+    code = codes.receipt_for(secret, nonce)
+    key = codes.submission_key(nonce)
+    earlier = db.session.scalar(select(Report.id).where(Report.submission_key == key))
+    if earlier is not None:
+        return Entered(report_id=earlier, code=codes.group(code), repeated=True)
+    answers = loop.NewReport(
+        what_happened=form.what_happened.data,
+        where_text=form.where.data,
+        potential_outcome=form.potential_outcome.data,
+        potential_text=form.potential_text.data,
+        reporter_name=form.reporter_name.data,
+        reporter_role=form.reporter_role.data,
+        channel=Channel.STAFF.value,
+        language=form.language.data,
+    )
+    report = loop.submit(
+        location, answers, receipt_hash=codes.receipt_hash(secret, code), submission_key=key
+    )
+    # who took the report down: stamped on its first event in the same transaction
+    report.events[0].actor = actor
+    report.events[0].note = "entered by staff on the reporter's behalf"
+    db.session.flush()
+    return Entered(report_id=report.id, code=codes.group(code), repeated=False)

@@ -1,0 +1,53 @@
+"""The acknowledgement clock: how long a report has waited for a staff member to see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+CALM = "calm"
+WARNING = "warning"
+OVERDUE = "overdue"
+# Under this age a new report is simply fresh; from here up to the limit it needs attention.
+WARNING_AFTER = timedelta(hours=8)
+DEFAULT_ACK_HOURS = 24
+
+
+@dataclass(frozen=True)
+class AckClock:
+    """Where a report stands against the acknowledgement limit."""
+
+    state: str  # calm, warning or overdue
+    age: timedelta  # waited so far, or how long it took when already acknowledged
+    limit: timedelta
+    acknowledged: bool
+
+    @property
+    def hours(self) -> int:
+        """The age in whole hours, for plain-text labels."""
+        return int(self.age.total_seconds() // 3600)
+
+
+def ack_clock(
+    created_at: datetime,
+    *,
+    now: datetime,
+    acknowledged_at: datetime | None = None,
+    limit_hours: int = DEFAULT_ACK_HOURS,
+) -> AckClock:
+    """Calm under 8 h, warning from 8 h to the limit, then overdue; stops at acknowledgement."""
+    end = acknowledged_at if acknowledged_at is not None else now
+    age = max(end - created_at, timedelta(0))
+    limit = timedelta(hours=limit_hours)
+    if age > limit:
+        state = OVERDUE
+    elif age >= WARNING_AFTER:
+        state = WARNING
+    else:
+        state = CALM
+    return AckClock(state=state, age=age, limit=limit, acknowledged=acknowledged_at is not None)
+
+
+def overdue_before(now: datetime, limit_hours: int = DEFAULT_ACK_HOURS) -> datetime:
+    """Reports created before this moment and still unacknowledged are overdue."""
+    return now - timedelta(hours=limit_hours)

@@ -1,0 +1,228 @@
+"""The board's queries: filters read from the URL, the columns with their counts, new cards.
+
+Every function here runs a fixed number of queries whatever the number of cards: the cards
+of all columns come from one ranked query, their many-to-one fields from joins, photos from
+one IN query, and the counts from one grouped query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, case, func, or_, select
+
+from portal import permissions, sla
+from portal.extensions import db
+from portal.models import BOARD_STATES, Location, Report, User
+from portal.triage.access import CARD_LOADS
+
+STATES = BOARD_STATES
+BOARD_LIMIT = 50
+QUERY_MAX = 200
+UNASSIGNED = "none"
+
+COLUMN_LABELS = {
+    "new": (_l("New"), _l("awaiting acknowledgement")),
+    "acknowledged": (_l("Acknowledged"), _l("needs actions")),
+    "in_progress": (_l("In progress"), _l("actions under way")),
+    "fixed": (_l("Fixed"), _l("awaiting verification")),
+}
+
+
+@dataclass
+class Filters:
+    """What the board is narrowed to; `notes` says which values were ignored and why."""
+
+    site: int | None = None
+    location: int | None = None
+    category: int | None = None
+    owner: int | str | None = None  # a user id, or UNASSIGNED
+    hipo: bool = False
+    q: str = ""
+    notes: list[Any] = field(default_factory=list)
+
+    def args(self) -> dict[str, str]:
+        """The filters as URL parameters, only those set: the bookmarkable board address."""
+        values = {
+            "site": self.site,
+            "location": self.location,
+            "category": self.category,
+            "owner": self.owner,
+            "hipo": 1 if self.hipo else None,
+            "q": self.q or None,
+        }
+        return {key: str(value) for key, value in values.items() if value is not None}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.args())
+
+
+@dataclass(frozen=True)
+class Column:
+    """One life-cycle state on the board: its count and its newest cards."""
+
+    state: str
+    count: int
+    overdue: int
+    cards: list[Report]
+
+    @property
+    def label(self) -> Any:
+        return COLUMN_LABELS[self.state][0]
+
+    @property
+    def hint(self) -> Any:
+        return COLUMN_LABELS[self.state][1]
+
+    @property
+    def more(self) -> int:
+        """Reports beyond the cap, not shown: the filters narrow them down."""
+        return max(self.count - BOARD_LIMIT, 0)
+
+
+def _number(args: Mapping[str, str], name: str, notes: list[Any], label: Any) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    notes.append(
+        _l("Ignored the %(filter)s filter: “%(value)s” is not valid.", filter=label, value=raw[:40])
+    )
+    return None
+
+
+def parse_filters(args: Mapping[str, str], user: User) -> Filters:
+    """Read the filters from URL parameters; invalid values, or not the user's, are ignored."""
+    notes: list[Any] = []
+    filters = Filters(notes=notes)
+    filters.site = _number(args, "site", notes, _l("site"))
+    if filters.site is not None and not permissions.can_view_site(user, filters.site):
+        notes.append(_l("Ignored the site filter: not a site you can see."))
+        filters.site = None
+    filters.location = _number(args, "location", notes, _l("location"))
+    if filters.location is not None:
+        site_id = db.session.scalar(select(Location.site_id).where(Location.id == filters.location))
+        if site_id is None or not permissions.can_view_site(user, site_id):
+            notes.append(_l("Ignored the location filter: not a location you can see."))
+            filters.location = None
+    filters.category = _number(args, "category", notes, _l("category"))
+    if (args.get("owner") or "").strip() == UNASSIGNED:
+        filters.owner = UNASSIGNED
+    else:
+        filters.owner = _number(args, "owner", notes, _l("owner"))
+    hipo = (args.get("hipo") or "").strip()
+    filters.hipo = hipo == "1"
+    if hipo not in ("", "0", "1"):
+        notes.append(_l("Ignored the high-potential filter: use 1 to show only those."))
+    filters.q = " ".join((args.get("q") or "").split())[:QUERY_MAX]
+    return filters
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def scoped(query: Select[Any], user: User, filters: Filters) -> Select[Any]:
+    """Narrow a query on reports to the user's sites and the filters."""
+    if not user.sees_all_sites():
+        query = query.where(Report.site_id.in_(user.site_ids or {-1}))
+    if filters.site is not None:
+        query = query.where(Report.site_id == filters.site)
+    if filters.location is not None:
+        query = query.where(Report.location_id == filters.location)
+    if filters.category is not None:
+        query = query.where(Report.category_id == filters.category)
+    if filters.owner == UNASSIGNED:
+        query = query.where(Report.owner_id.is_(None))
+    elif filters.owner is not None:
+        query = query.where(Report.owner_id == filters.owner)
+    if filters.hipo:
+        query = query.where(Report.high_potential.is_(True))
+    if filters.q:
+        pattern = _like(filters.q)
+        query = query.where(
+            or_(
+                Report.what_happened.ilike(pattern, escape="\\"),
+                Report.where_text.ilike(pattern, escape="\\"),
+                Report.potential_text.ilike(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def counts(
+    user: User, filters: Filters, *, now: datetime, ack_hours: int
+) -> dict[str, tuple[int, int]]:
+    """Per board state: how many reports, and how many wait past the acknowledgement limit."""
+    late = case((Report.created_at < sla.overdue_before(now, ack_hours), 1), else_=0)
+    query = select(Report.status, func.count(Report.id), func.sum(late)).where(
+        Report.status.in_(BOARD_STATES)
+    )
+    rows = db.session.execute(scoped(query, user, filters).group_by(Report.status)).all()
+    found = {status: (count, int(overdue or 0)) for status, count, overdue in rows}
+    return {state: found.get(state, (0, 0)) for state in BOARD_STATES}
+
+
+def heads(totals: dict[str, tuple[int, int]]) -> list[Column]:
+    """The columns without cards: what the headings need to update their counts."""
+    return [Column(state, *totals[state], []) for state in BOARD_STATES]
+
+
+def columns(
+    user: User, filters: Filters, *, now: datetime, ack_hours: int, limit: int | None = None
+) -> list[Column]:
+    """The four columns, each with its count and at most BOARD_LIMIT newest cards."""
+    limit = limit or BOARD_LIMIT
+    rank = func.row_number().over(
+        partition_by=Report.status, order_by=(Report.created_at.desc(), Report.id.desc())
+    )
+    inner = select(Report.id, rank.label("rank")).where(Report.status.in_(BOARD_STATES))
+    ranked = scoped(inner, user, filters).subquery()
+    query = (
+        select(Report)
+        .join(ranked, ranked.c.id == Report.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(Report.created_at.desc(), Report.id.desc())
+        .options(*CARD_LOADS)
+    )
+    cards = db.session.scalars(query).unique().all()
+    totals = counts(user, filters, now=now, ack_hours=ack_hours)
+    return [
+        Column(state, *totals[state], [card for card in cards if card.status == state])
+        for state in BOARD_STATES
+    ]
+
+
+def latest_id(user: User) -> int:
+    """The newest report id the user may see: where the next poll starts."""
+    query = select(func.max(Report.id))
+    if not user.sees_all_sites():
+        query = query.where(Report.site_id.in_(user.site_ids or {-1}))
+    return db.session.scalar(query) or 0
+
+
+def new_since(user: User, filters: Filters, since: int, until: int) -> list[Report]:
+    """Board cards of the reports after `since` up to `until` (ids), newest first."""
+    query = (
+        select(Report)
+        .where(Report.id > since, Report.id <= until, Report.status.in_(BOARD_STATES))
+        .order_by(Report.id.desc())
+        .limit(BOARD_LIMIT)
+        .options(*CARD_LOADS)
+    )
+    return list(db.session.scalars(scoped(query, user, filters)).unique().all())
+
+
+def still_shown(report: Report, user: User, filters: Filters) -> bool:
+    """Whether the report still belongs on this (filtered) board after a change."""
+    if report.status not in BOARD_STATES:
+        return False
+    query = scoped(select(Report.id).where(Report.id == report.id), user, filters)
+    return db.session.scalar(query) is not None

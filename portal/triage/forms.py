@@ -1,0 +1,260 @@
+"""Card action forms. Each carries the report's version (optimistic locking) and the board URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, ValidationError
+
+from portal import loop
+from portal.extensions import db
+from portal.models import Category, Report, ReportStatus
+from portal.triage import choices, matrix
+
+AUTO, YES, NO = "auto", "yes", "no"
+NOTE_MAX = 1000
+MERGEABLE = {state.value for state in loop.OPEN_STATES} | {ReportStatus.CLOSED.value}
+
+
+def _int_or_none(value: object) -> int | None:
+    """Coerce a posted id without raising, so a bad one gets our message, not WTForms'."""
+    if isinstance(value, str):
+        value = value.strip().lstrip("#")
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _choices(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _too_long(limit: int) -> Any:
+    return _l("Please keep this under %(max)d characters.", max=limit)
+
+
+class ActionForm(FlaskForm):
+    """What every card action posts: the version the user saw, and where to go back to."""
+
+    version = HiddenField(filters=[_int_or_none])
+    next = HiddenField()
+
+    def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.report = report
+        for field in self:  # several cards may have a form open on one board: ids stay unique
+            field.id = f"{field.id}-{report.id}"
+            field.label.field_id = field.id
+        if not self.is_submitted():
+            self.version.data = report.version
+            self.next.data = next_url
+            self.prefill(report)
+
+    def prefill(self, report: Report) -> None:
+        """Show the report's current values when the form first opens."""
+
+    def refresh_version(self) -> None:
+        """After a conflict: keep what the user typed, against the latest version."""
+        self.version.data = self.report.version
+        self.version.raw_data = None
+
+    def validate_version(self, field: HiddenField) -> None:
+        if field.data is None:
+            raise ValidationError(_l("This form is out of date. Reload the board and try again."))
+
+    @property
+    def problems(self) -> list[Any]:
+        """Errors of the hidden fields, shown at the top of the form."""
+        return [*self.version.errors, *self.next.errors, *self.form_errors]
+
+
+class AcknowledgeForm(ActionForm):
+    """One click: "I have seen it"."""
+
+
+class ClassifyForm(ActionForm):
+    category = SelectField(_l("Category"), coerce=_int_or_none, validate_choice=False)
+    domain = SelectField(_l("Domain"), validate_choice=False)
+    severity = SelectField(_l("Severity potential"), coerce=_int_or_none, validate_choice=False)
+    likelihood = SelectField(_l("Likelihood"), coerce=_int_or_none, validate_choice=False)
+    high_potential = RadioField(
+        _l("High-potential (serious injury or fatality potential)"),
+        choices=_choices(
+            [
+                (AUTO, _l("Automatic: yes when severity potential is 4 or 5")),
+                (YES, _l("Override: high-potential")),
+                (NO, _l("Override: not high-potential")),
+            ]
+        ),
+        default=AUTO,
+        validate_choice=False,
+    )
+    override_reason = TextAreaField(
+        _l("Why override the automatic flag?"),
+        filters=[_strip],
+        validators=[Length(max=NOTE_MAX, message=_too_long(NOTE_MAX))],
+    )
+
+    def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
+        super().__init__(report, next_url, **kwargs)
+        current = report.category_id
+        options = [c for c in choices.categories() if c.active or c.id == current]
+        self.category_ids = {c.id for c in options}
+        self.category.choices = _choices(
+            [("", _l("Choose a category")), *((c.id, c.name) for c in options)]
+        )
+        self.domain.choices = _choices([("", _l("Choose a domain")), *matrix.DOMAIN_LABELS.items()])
+        self.severity.choices = _choices(
+            [("", _l("Choose 1 to 5")), *matrix.SEVERITY_LABELS.items()]
+        )
+        self.likelihood.choices = _choices(
+            [("", _l("Choose 1 to 5")), *matrix.LIKELIHOOD_LABELS.items()]
+        )
+
+    def prefill(self, report: Report) -> None:
+        self.category.data = report.category_id
+        self.domain.data = report.domain or "safety"
+        self.severity.data = report.severity
+        self.likelihood.data = report.likelihood
+        if report.high_potential_override:
+            self.high_potential.data = YES if report.high_potential else NO
+            self.override_reason.data = report.high_potential_override
+
+    def validate_category(self, field: SelectField) -> None:
+        if field.data not in self.category_ids:
+            raise ValidationError(_l("Choose a category."))
+
+    def validate_domain(self, field: SelectField) -> None:
+        if field.data not in matrix.DOMAIN_LABELS:
+            raise ValidationError(
+                _l("Choose a domain: safety, quality, environmental or security.")
+            )
+
+    def validate_severity(self, field: SelectField) -> None:
+        if field.data not in matrix.SCALE:
+            raise ValidationError(_l("Choose the severity potential, from 1 to 5."))
+
+    def validate_likelihood(self, field: SelectField) -> None:
+        if field.data not in matrix.SCALE:
+            raise ValidationError(_l("Choose the likelihood, from 1 to 5."))
+
+    def validate_high_potential(self, field: RadioField) -> None:
+        if field.data not in (AUTO, YES, NO):
+            raise ValidationError(_l("Choose automatic, or one of the two overrides."))
+
+    def validate_override_reason(self, field: TextAreaField) -> None:
+        wanted = self.flag()
+        if wanted is None or self.severity.data not in matrix.SCALE:
+            return
+        if wanted != loop.auto_high_potential(self.severity.data) and not field.data:
+            raise ValidationError(_l("Write why you override the automatic flag."))
+
+    def flag(self) -> bool | None:
+        """The high-potential flag asked for, or None to follow the severity."""
+        return {YES: True, NO: False}.get(self.high_potential.data or AUTO)
+
+    def changes(self) -> dict[str, Any]:
+        """The keyword arguments of loop.classify."""
+        return {
+            "category": db.session.get(Category, self.category.data),
+            "domain": self.domain.data,
+            "severity": self.severity.data,
+            "likelihood": self.likelihood.data,
+            "high_potential": self.flag(),
+            "override_reason": self.override_reason.data or None,
+        }
+
+
+class AssignForm(ActionForm):
+    owner = SelectField(_l("Owner"), coerce=_int_or_none, validate_choice=False)
+    asset = SelectField(_l("Asset involved"), coerce=_int_or_none, validate_choice=False)
+    new_asset = StringField(
+        _l("Or add a new asset at this location"),
+        filters=[_strip],
+        validators=[Length(max=120, message=_too_long(120))],
+    )
+
+    def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
+        super().__init__(report, next_url, **kwargs)
+        self.owners = {user.id: user for user in choices.owners_for(report)}
+        self.assets = {asset.id: asset for asset in choices.assets_for(report)}
+        people = ((i, u.name) for i, u in self.owners.items())
+        things = ((i, f"{a.name} ({a.location.name})") for i, a in self.assets.items())
+        self.owner.choices = _choices([("", _l("Nobody yet")), *people])
+        self.asset.choices = _choices([("", _l("None")), *things])
+
+    def prefill(self, report: Report) -> None:
+        self.owner.data = report.owner_id
+        self.asset.data = report.asset_id
+
+    def validate_owner(self, field: SelectField) -> None:
+        if field.raw_data and field.raw_data[0] != "" and field.data not in self.owners:
+            raise ValidationError(_l("Choose a staff member of this site, or nobody."))
+
+    def validate_asset(self, field: SelectField) -> None:
+        if field.raw_data and field.raw_data[0] != "" and field.data not in self.assets:
+            raise ValidationError(_l("Choose one of the assets of this site, or none."))
+
+    def validate_new_asset(self, field: StringField) -> None:
+        if field.data and self.asset.data is not None:
+            raise ValidationError(_l("Choose an existing asset or name a new one, not both."))
+
+
+class MergeForm(ActionForm):
+    candidate = RadioField(_l("Recent reports at the same location"), validate_choice=False)
+    into = StringField(_l("Or type the number of the report it repeats"), filters=[_strip])
+
+    def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
+        super().__init__(report, next_url, **kwargs)
+        self.candidates = choices.merge_candidates(report)
+        self.candidate.choices = _choices((str(r.id), f"#{r.id}") for r in self.candidates)
+        self.target: Report | None = None
+
+    def validate_into(self, field: StringField) -> None:
+        picked, typed = self.candidate.data or "", field.data or ""
+        if picked and typed and _int_or_none(typed) != _int_or_none(picked):
+            raise ValidationError(_l("Pick a report from the list or type a number, not both."))
+        if not (picked or typed):
+            raise ValidationError(_l("Choose the report this one repeats, or type its number."))
+        number = _int_or_none(typed or picked)
+        if number is None:
+            raise ValidationError(_l("Type the report number, like 128."))
+        if number == self.report.id:
+            raise ValidationError(_l("A report cannot be merged into itself."))
+        # the actor may act on this report's site, so a report of the same site is theirs to see
+        target = db.session.scalar(select(Report).where(Report.id == number))
+        if target is None or target.site_id != self.report.site_id:
+            raise ValidationError(_l("There is no report #%(number)d at this site.", number=number))
+        if target.status not in MERGEABLE:
+            raise ValidationError(
+                _l("Report #%(number)d was itself merged or dismissed.", number=number)
+            )
+        self.target = target
+
+
+class DismissForm(ActionForm):
+    reason = RadioField(
+        _l("Why is it dismissed?"),
+        choices=_choices(matrix.DISMISS_LABELS.items()),
+        validate_choice=False,
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        filters=[_strip],
+        validators=[Length(max=NOTE_MAX, message=_too_long(NOTE_MAX))],
+    )
+
+    def validate_reason(self, field: RadioField) -> None:
+        if field.data not in matrix.DISMISS_LABELS:
+            raise ValidationError(_l("Choose why the report is dismissed."))

@@ -1,0 +1,87 @@
+"""The 5x5 risk matrix and the plain-words labels of the triage scales (pure helpers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal.models import DismissReason, Domain, PotentialOutcome
+
+SCALE = (1, 2, 3, 4, 5)
+
+SEVERITY_LABELS = {
+    1: _l("1 — Negligible: first aid at most"),
+    2: _l("2 — Minor: medical treatment"),
+    3: _l("3 — Moderate: lost time"),
+    4: _l("4 — Major: serious injury"),
+    5: _l("5 — Catastrophic: fatality or life-changing injury"),
+}
+LIKELIHOOD_LABELS = {
+    1: _l("1 — Rare"),
+    2: _l("2 — Unlikely"),
+    3: _l("3 — Possible"),
+    4: _l("4 — Likely"),
+    5: _l("5 — Almost certain"),
+}
+BAND_LABELS = {
+    "low": _l("low"),
+    "medium": _l("medium"),
+    "high": _l("high"),
+    "extreme": _l("extreme"),
+}
+DOMAIN_LABELS = {
+    Domain.SAFETY.value: _l("Safety"),
+    Domain.QUALITY.value: _l("Quality"),
+    Domain.ENVIRONMENTAL.value: _l("Environmental"),
+    Domain.SECURITY.value: _l("Security"),
+}
+OUTCOME_LABELS = {
+    PotentialOutcome.MINOR_INJURY.value: _l("Minor injury"),
+    PotentialOutcome.SERIOUS_INJURY.value: _l("Serious injury or worse"),
+    PotentialOutcome.DAMAGE_ONLY.value: _l("Damage or spill only"),
+    PotentialOutcome.OTHER.value: _l("Something else"),
+}
+DISMISS_LABELS = {
+    DismissReason.NOT_A_NEAR_MISS.value: _l("Not a near miss — nothing could have gone wrong"),
+    DismissReason.INCIDENT.value: _l(
+        "Actually an incident — someone was hurt or something was damaged; "
+        "record it in the incident log"
+    ),
+    DismissReason.HAZARD.value: _l("A hazard observation — a condition to fix, not an event"),
+    DismissReason.SPAM.value: _l("Spam or a test"),
+}
+
+
+def band(risk: int) -> str:
+    """The usual bands of a 5x5 matrix: 1-4 low, 5-9 medium, 10-16 high, 20-25 extreme."""
+    if risk >= 20:
+        return "extreme"
+    if risk >= 10:
+        return "high"
+    if risk >= 5:
+        return "medium"
+    return "low"
+
+
+@dataclass(frozen=True)
+class Cell:
+    severity: int
+    likelihood: int
+    chosen: bool
+
+    @property
+    def risk(self) -> int:
+        return self.severity * self.likelihood
+
+    @property
+    def band(self) -> str:
+        return band(self.risk)
+
+
+def rows(severity: Any, likelihood: Any) -> list[list[Cell]]:
+    """The matrix, severity 5 at the top, likelihood 1-5 left to right; the chosen cell marked."""
+    return [
+        [Cell(s, ll, s == severity and ll == likelihood) for ll in SCALE] for s in reversed(SCALE)
+    ]

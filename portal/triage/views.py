@@ -1,0 +1,188 @@
+"""The triage board and its card actions: plain forms without JavaScript, in place with htmx."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from portal import loop, sla
+from portal.extensions import db
+from portal.models import Asset, Report
+from portal.timeutil import utcnow
+from portal.triage import access, answers, board, bp, choices, matrix
+from portal.triage.forms import AcknowledgeForm, AssignForm, ClassifyForm, DismissForm, MergeForm
+
+
+def _duration(age: timedelta) -> str:
+    """An age in the unit that reads best: minutes, hours up to two days, then days."""
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 60:
+        return ngettext("%(num)d min", "%(num)d min", minutes)
+    if minutes < 48 * 60:
+        return ngettext("%(num)d h", "%(num)d h", minutes // 60)
+    return ngettext("%(num)d day", "%(num)d days", minutes // (24 * 60))
+
+
+@bp.context_processor
+def _card_helpers() -> dict[str, object]:
+    now, limit = utcnow(), answers.ack_hours()
+
+    def clock(report: Report) -> sla.AckClock:
+        return sla.ack_clock(
+            report.created_at, now=now, acknowledged_at=report.acknowledged_at, limit_hours=limit
+        )
+
+    return {
+        "clock": clock,
+        "now": now,
+        "duration": _duration,
+        "labels": matrix,
+        "report_page": _report_page,
+    }
+
+
+def _report_page(report: Report) -> str | None:
+    """The report's own page, where the surface that shows it is installed."""
+    if "reports.show" not in current_app.view_functions:
+        return None
+    return url_for("reports.show", report_id=report.id)
+
+
+@bp.after_request
+def _vary(response: Response) -> Response:
+    # the same URL answers a page or a fragment: caches must keep them apart
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("", endpoint="board")
+@login_required
+def board_page() -> ResponseReturnValue:
+    """The board: four life-cycle columns of the reports at the user's sites, filtered by URL."""
+    filters = board.parse_filters(request.args, current_user)
+    # the poll's start is read before the cards: a report in between comes twice, never not at all
+    since = board.latest_id(current_user)
+    columns = board.columns(current_user, filters, now=utcnow(), ack_hours=answers.ack_hours())
+    context = {
+        "filters": filters,
+        "columns": columns,
+        "since": since,
+        "next_url": url_for("triage.board", **filters.args()),
+        "can_act": access.may_triage(),
+        "inline": True,
+    }
+    if answers.is_fragment():  # pushed to the history: the address of the filters that apply
+        push = {"HX-Push-Url": context["next_url"]}
+        return render_template("triage/_board.html", **context), push
+    options = choices.filter_options(current_user)
+    return render_template("triage/board.html", options=options, **context)
+
+
+@bp.route("/updates")
+@login_required
+def updates() -> ResponseReturnValue:
+    """The board's poll: reports newer than `since` go on top of their column; counts update."""
+    filters = board.parse_filters(request.args, current_user)
+    if not answers.is_fragment():
+        return redirect(url_for("triage.board", **filters.args()), 303)
+    latest = board.latest_id(current_user)
+    since = request.args.get("since", type=int)
+    cards = board.new_since(current_user, filters, since, latest) if since is not None else []
+    totals = board.counts(current_user, filters, now=utcnow(), ack_hours=answers.ack_hours())
+    return render_template(
+        "triage/_updates.html",
+        filters=filters,
+        since=latest,
+        new_cards={state: [c for c in cards if c.status == state] for state in board.STATES},
+        heads=board.heads(totals),
+        next_url=url_for("triage.board", **filters.args()),
+        can_act=access.may_triage(),
+        inline=True,
+    )
+
+
+@bp.route("/cards/<int:report_id>")
+@login_required
+def card(report_id: int) -> ResponseReturnValue:
+    """One card: to close an open form, or to refresh it after a conflict."""
+    return answers.card(access.report_to_view(report_id))
+
+
+@bp.route("/reports/<int:report_id>/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(report_id: int) -> ResponseReturnValue:
+    """One click: "a supervisor has seen it" — the reporter sees it on /followup."""
+    report = access.report_to_triage(report_id)
+    form = AcknowledgeForm(report, answers.next_url())
+    if not form.validate_on_submit():
+        return answers.card(report, 422, form=form, message=" ".join(map(str, form.problems)))
+    change = partial(loop.acknowledge, report, answers.me(), expected_version=form.version.data)
+    return answers.act(report, form, change, _("Report #%(id)d acknowledged.", id=report.id))
+
+
+@bp.route("/reports/<int:report_id>/classify", methods=["GET", "POST"])
+@login_required
+def classify(report_id: int) -> ResponseReturnValue:
+    """Category, domain, severity potential x likelihood, and the high-potential flag."""
+    report = access.report_to_triage(report_id)
+    form = ClassifyForm(report, answers.next_url())
+    if not form.validate_on_submit():
+        return answers.form_page(report, form, "classify")
+    me, version = answers.me(), form.version.data
+    change = partial(loop.classify, report, me, **form.changes(), expected_version=version)
+    done = _("Report #%(id)d classified.", id=report.id)
+    return answers.act(report, form, change, done, "classify")
+
+
+@bp.route("/reports/<int:report_id>/assign", methods=["GET", "POST"])
+@login_required
+def assign(report_id: int) -> ResponseReturnValue:
+    """An owner of the site's staff, and the asset involved (an existing one, or a new one)."""
+    report = access.report_to_triage(report_id)
+    form = AssignForm(report, answers.next_url())
+    if not form.validate_on_submit():
+        return answers.form_page(report, form, "assign")
+    owner, asset = form.owners.get(form.owner.data), form.assets.get(form.asset.data)
+    if form.new_asset.data:  # staff add assets inline while triaging
+        asset = Asset(location=report.location, name=form.new_asset.data)
+        db.session.add(asset)
+    me, version = answers.me(), form.version.data
+    change = partial(loop.assign, report, me, owner=owner, asset=asset, expected_version=version)
+    done = _("Report #%(id)d assigned.", id=report.id)
+    return answers.act(report, form, change, done, "assign")
+
+
+@bp.route("/reports/<int:report_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge(report_id: int) -> ResponseReturnValue:
+    """A duplicate joins the report it repeats: its reporter then follows that one."""
+    report = access.report_to_triage(report_id)
+    form = MergeForm(report, answers.next_url())
+    if not form.validate_on_submit():
+        return answers.form_page(report, form, "merge")
+    into, version = form.target, form.version.data
+    change = partial(loop.merge, report, answers.me(), into=into, expected_version=version)
+    done = _("Report #%(id)d merged into #%(into)d.", id=report.id, into=into.id)
+    return answers.act(report, form, change, done, "merge", also=[into])
+
+
+@bp.route("/reports/<int:report_id>/dismiss", methods=["GET", "POST"])
+@login_required
+def dismiss(report_id: int) -> ResponseReturnValue:
+    """Close without action, with a reason the reporter is told in plain words; kept forever."""
+    report = access.report_to_triage(report_id)
+    form = DismissForm(report, answers.next_url())
+    if not form.validate_on_submit():
+        return answers.form_page(report, form, "dismiss")
+    me, version = answers.me(), form.version.data
+    reason, note = form.reason.data, form.note.data
+    change = partial(loop.dismiss, report, me, reason=reason, note=note, expected_version=version)
+    done = _("Report #%(id)d dismissed.", id=report.id)
+    return answers.act(report, form, change, done, "dismiss")

@@ -1,0 +1,142 @@
+"""Report-page helpers: reports made directly through loop.py, their receipt codes, the ids
+behind the world's codes, and posting staff forms with the session's CSRF token."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal import codes, loop
+from portal.extensions import db
+from portal.models import Category, Location, Report, User
+from tests import factories
+
+HTMX = {"HX-Request": "true"}
+
+
+@dataclass(frozen=True)
+class Made:
+    """A report made for a test: its id and the reporter's receipt code."""
+
+    id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class Ids:
+    site: dict[str, int]
+    location: dict[str, int]
+
+
+@pytest.fixture
+def ids(app: Flask, world: factories.World) -> Ids:
+    with app.app_context():
+        by_code = dict(db.session.execute(select(Location.code, Location.id)).all())
+    return Ids(
+        site={"a": world.site_a, "b": world.site_b},
+        location={"a": by_code[world.location_a], "b": by_code[world.location_b]},
+    )
+
+
+def make_report(
+    app: Flask,
+    world: factories.World,
+    site: str = "a",
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    at: datetime | None = None,
+    what: str = "A pallet leaned over the walkway and nearly fell on a picker.",
+    photos: int = 0,
+) -> Made:
+    """A report in state new at site A or B, submitted through loop.submit."""
+    with app.app_context():
+        code_of_site = world.location_a if site == "a" else world.location_b
+        location = db.session.scalar(select(Location).where(Location.code == code_of_site))
+        answers = loop.NewReport(
+            what, "Dock 1, door 4", "serious_injury", "a broken leg", name, role, "qr", "en"
+        )
+        nonce = codes.random_code(24)
+        secret = app.config["SECRET_KEY"]
+        code = codes.receipt_for(secret, nonce)
+        stored = [loop.StoredPhoto(f"photo-{nonce}-{n}.jpg", 640, 480, 1000) for n in range(photos)]
+        report = loop.submit(
+            location,
+            answers,
+            receipt_hash=codes.receipt_hash(secret, code),
+            submission_key=codes.submission_key(nonce),
+            photos=stored,
+            at=at,
+        )
+        db.session.commit()
+        return Made(report.id, code)
+
+
+def _resolve(name: str, value: object) -> object:
+    """Arguments named by test data: a category by name, an owner persona, a report id."""
+    if name == "category":
+        return db.session.scalar(select(Category).where(Category.name == value))
+    if name == "owner" and isinstance(value, factories.Persona):
+        return db.session.get(User, value.id)
+    if name == "into":
+        return db.session.get(Report, value)
+    return value
+
+
+def act(app: Flask, report_id: int, persona: factories.Persona, change: str, **kwargs) -> None:
+    """Apply one loop.py function to a report as a persona, and commit."""
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        arguments = {name: _resolve(name, value) for name, value in kwargs.items()}
+        getattr(loop, change)(report, db.session.get(User, persona.id), **arguments)
+        db.session.commit()
+
+
+def reporter_answers(app: Flask, report_id: int, body: str) -> None:
+    with app.app_context():
+        loop.reporter_answers(db.session.get(Report, report_id), body)
+        db.session.commit()
+
+
+def fetch(app: Flask, report_id: int) -> Report:
+    """The report as stored, with its messages and events loaded, detached for assertions."""
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        _ = list(report.messages), list(report.events), list(report.photos)
+        db.session.expunge_all()
+        return report
+
+
+def csrf(client: FlaskClient) -> str:
+    page = client.get("/login", follow_redirects=True).get_data(as_text=True)
+    return factories.csrf_token(page)
+
+
+def post(client: FlaskClient, url: str, data: dict[str, object] | None = None, **kwargs):
+    """POST a staff form the way a browser does: with the session's CSRF token."""
+    return client.post(url, data={**(data or {}), "csrf_token": csrf(client)}, **kwargs)
+
+
+def version_in(html: str) -> str:
+    match = re.search(r'name="version" type="hidden" value="(\d+)"', html) or re.search(
+        r'id="version" name="version" type="hidden" value="(\d+)"', html
+    )
+    assert match, "no version field in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def signed_in(login: factories.LoginActions, world: factories.World):
+    """Sign the test client in as a persona by name; returns the client."""
+
+    def sign_in(persona: str) -> FlaskClient:
+        assert login.as_(getattr(world, persona)).status_code == 303
+        return login.client
+
+    return sign_in
