@@ -179,3 +179,18 @@ def world(app: Flask) -> factories.World:
 @pytest.fixture
 def login(client: FlaskClient) -> factories.LoginActions:
     return factories.LoginActions(client)
+
+
+@pytest.fixture
+def ids(app: Flask, world: factories.World) -> factories.Ids:
+    """The database ids behind the world's sites and location codes."""
+    from sqlalchemy import select
+
+    from portal.models import Location
+
+    with app.app_context():
+        by_code = dict(db.session.execute(select(Location.code, Location.id)).all())
+    return factories.Ids(
+        site={"a": world.site_a, "b": world.site_b},
+        location={"a": by_code[world.location_a], "b": by_code[world.location_b]},
+    )

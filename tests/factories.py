@@ -134,3 +134,21 @@ def receipt_in(html: str) -> str:
     match = RECEIPT_RE.search(html)
     assert match, "no receipt code on the page"
     return match.group(1)
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Database ids of the world's sites and locations, by site letter ("a", "b")."""
+
+    site: dict[str, int]
+    location: dict[str, int]
+
+
+def session_csrf(client: FlaskClient) -> str:
+    """The session's CSRF token, read from a staff page."""
+    return csrf_token(client.get("/login", follow_redirects=True).get_data(as_text=True))
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, object] | None = None, **kwargs):
+    """POST a form the way a browser does: with the session's CSRF token."""
+    return client.post(url, data={**(data or {}), "csrf_token": session_csrf(client)}, **kwargs)

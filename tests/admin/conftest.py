@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
-from portal.extensions import db
-from portal.models import Location
 from tests import factories
 
-
-@dataclass(frozen=True)
-class Ids:
-    """Database ids of the world's sites and locations, by site letter."""
-
-    site: dict[str, int]
-    location: dict[str, int]
-
-
-@pytest.fixture
-def ids(app: Flask, world: factories.World) -> Ids:
-    with app.app_context():
-        by_code = dict(db.session.execute(select(Location.code, Location.id)).all())
-    return Ids(
-        site={"a": world.site_a, "b": world.site_b},
-        location={"a": by_code[world.location_a], "b": by_code[world.location_b]},
-    )
-
-
-def post(client: FlaskClient, url: str, data: dict[str, object] | None = None):
-    """POST a form the way a browser does: with the session's CSRF token."""
-    page = client.get("/login", follow_redirects=True).get_data(as_text=True)
-    return client.post(url, data={**(data or {}), "csrf_token": factories.csrf_token(page)})
+post = factories.post_form
 
 
 @pytest.fixture

@@ -28,22 +28,6 @@ class Made:
     code: str
 
 
-@dataclass(frozen=True)
-class Ids:
-    site: dict[str, int]
-    location: dict[str, int]
-
-
-@pytest.fixture
-def ids(app: Flask, world: factories.World) -> Ids:
-    with app.app_context():
-        by_code = dict(db.session.execute(select(Location.code, Location.id)).all())
-    return Ids(
-        site={"a": world.site_a, "b": world.site_b},
-        location={"a": by_code[world.location_a], "b": by_code[world.location_b]},
-    )
-
-
 def make_report(
     app: Flask,
     world: factories.World,
@@ -113,14 +97,8 @@ def fetch(app: Flask, report_id: int) -> Report:
         return report
 
 
-def csrf(client: FlaskClient) -> str:
-    page = client.get("/login", follow_redirects=True).get_data(as_text=True)
-    return factories.csrf_token(page)
-
-
-def post(client: FlaskClient, url: str, data: dict[str, object] | None = None, **kwargs):
-    """POST a staff form the way a browser does: with the session's CSRF token."""
-    return client.post(url, data={**(data or {}), "csrf_token": csrf(client)}, **kwargs)
+csrf = factories.session_csrf
+post = factories.post_form
 
 
 def version_in(html: str) -> str:

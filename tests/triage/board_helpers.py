@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal import codes, loop
@@ -87,14 +86,8 @@ def version(app: Flask, report_id: int) -> int:
     return report(app, report_id).version
 
 
-def token(client: FlaskClient) -> str:
-    """The session's CSRF token, read from a staff page."""
-    return factories.csrf_token(client.get("/login", follow_redirects=True).get_data(as_text=True))
-
-
-def post(client: FlaskClient, url: str, data: dict[str, object] | None = None, **kwargs):
-    """POST a form the way a browser does: with the session's CSRF token."""
-    return client.post(url, data={**(data or {}), "csrf_token": token(client)}, **kwargs)
+token = factories.session_csrf
+post = factories.post_form
 
 
 def text(response) -> str:
