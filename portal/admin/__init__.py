@@ -1,7 +1,7 @@
-"""Admin pages: sites, locations, QR codes and posters."""
+"""Admin pages: sites, locations, QR codes, posters, report categories and assets."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from portal.admin import posters, views  # noqa: E402, F401
+from portal.admin import assets, categories, posters, views  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Admin forms: a site and a location."""
+"""Admin forms: a site, a location, a category and an asset."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from portal.extensions import db
-from portal.models import Site
+from portal.models import Asset, Category, Site
 from portal.timeutil import is_valid_timezone
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -117,3 +117,60 @@ class LocationForm(FlaskForm):
     def validate_site_id(self, field: SelectField) -> None:
         if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose one of the sites."))
+
+
+CATEGORY_TAKEN = _l("There is already a category with this name. Choose a different one.")
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Please enter the category's name.")),
+            Length(max=80, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+    def __init__(self, *args: object, category: Category | None = None, **kwargs: object) -> None:
+        super().__init__(*args, obj=category, **kwargs)
+        self._category_id = category.id if category is not None else None
+
+    def validate_name(self, field: StringField) -> None:
+        # Compared in Python with casefold(): "Ergonomía" and "ERGONOMÍA" are one category to
+        # a reader, and SQLite's lower() only folds ASCII.
+        others = db.session.execute(select(Category.id, Category.name)).all()
+        wanted = field.data.casefold()
+        if any(name.casefold() == wanted and id_ != self._category_id for id_, name in others):
+            raise ValidationError(CATEGORY_TAKEN)
+
+
+class AssetForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Please enter the asset's name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+    def __init__(
+        self, *args: object, location_id: int, asset: Asset | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, obj=asset, **kwargs)
+        self._location_id = location_id
+        self._asset_id = asset.id if asset is not None else None
+
+    def validate_name(self, field: StringField) -> None:
+        query = select(Asset.id, Asset.name, Asset.active).where(
+            Asset.location_id == self._location_id
+        )
+        wanted = field.data.casefold()
+        for id_, name, active in db.session.execute(query):
+            if name.casefold() == wanted and id_ != self._asset_id:
+                if active:
+                    raise ValidationError(_l("This location already has an asset with this name."))
+                raise ValidationError(
+                    _l("A retired asset at this location has this name: restore it instead.")
+                )
