@@ -77,7 +77,13 @@ class Report(db.Model):
     """One near miss. It holds no client address, user agent or cookie — by design."""
 
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_site_id_status", "site_id", "status"),)
+    __table_args__ = (
+        Index("ix_reports_site_id_status", "site_id", "status"),
+        # the board's columns and their counts across all sites, newest first
+        Index("ix_reports_status_created_at", "status", "created_at"),
+        # a site's reports by id: the board's poll for new ones
+        Index("ix_reports_site_id_id", "site_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

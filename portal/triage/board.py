@@ -21,7 +21,7 @@ from portal.models import BOARD_STATES, Location, Report, User
 from portal.triage.access import CARD_LOADS
 
 STATES = BOARD_STATES
-BOARD_LIMIT = 50
+BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters
 QUERY_MAX = 200
 UNASSIGNED = "none"
 
