@@ -111,3 +111,25 @@ def test_empty_columns_say_so_and_stop_saying_so_when_a_card_arrives(phone, lapt
     board.locator("#cards-new").get_by_role("button", name=re.compile("^Acknowledge")).click()
     board.locator("#cards-acknowledged article.card").wait_for()
     assert new.is_visible() and not acknowledged.is_visible()
+
+
+def test_the_board_works_from_the_keyboard(phone, laptop, world):
+    _report_from_the_floor(phone, world.location_a)
+    board = laptop.new_page()
+    board.goto("/login")
+    board.get_by_label("Email").fill(world.supervisor_a.email)
+    board.get_by_label("Password").fill(PASSWORD)
+    board.keyboard.press("Enter")
+    board.wait_for_url("**/staff/")
+    board.goto("/triage")
+    acknowledge = board.locator("#cards-new").get_by_role("button", name=re.compile("^Acknowledge"))
+    acknowledge.wait_for()
+    for _ in range(60):  # Tab through the page until the Acknowledge button has the focus
+        board.keyboard.press("Tab")
+        if acknowledge.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        pytest.fail("the Acknowledge button cannot be reached with Tab")
+    assert acknowledge.evaluate("b => getComputedStyle(b).outlineStyle") != "none"
+    board.keyboard.press("Enter")
+    board.locator("#cards-acknowledged article.card").wait_for()
