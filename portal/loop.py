@@ -96,8 +96,12 @@ def submit(
     submission_key: str,
     photos: Sequence[StoredPhoto] = (),
     at: datetime | None = None,
+    entered_by: User | None = None,
 ) -> Report:
-    """Record a new report in state `new` with its `submitted` event."""
+    """Record a new report in state `new` with its `submitted` event.
+
+    `entered_by` is the staff member who took a report down on someone's behalf.
+    """
     now = at or utcnow()
     report = Report(
         site_id=location.site_id,
@@ -127,7 +131,10 @@ def submit(
                 created_at=now,
             )
         )
-    report.events.append(ReportEvent(kind="submitted", public=True, created_at=now))
+    note = "entered by staff on the reporter's behalf" if entered_by else None
+    report.events.append(
+        ReportEvent(kind="submitted", actor=entered_by, note=note, public=True, created_at=now)
+    )
     db.session.add(report)
     return report
 

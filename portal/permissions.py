@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, true
+
 from portal.models import Report, Role, Site, User
 
 TRIAGE_ROLES = {Role.ADMIN, Role.SAFETY_MANAGER, Role.SUPERVISOR}
@@ -11,6 +13,13 @@ def can_view_site(user: User, site: Site | int) -> bool:
     """Admins see every site; safety managers, supervisors and viewers the sites they belong to."""
     site_id = site if isinstance(site, int) else site.id
     return user.is_active and user.can_see_site(site_id)
+
+
+def at_visible_sites(user: User, site_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """The SQL condition "this row's site is one the user sees", for list queries."""
+    if user.sees_all_sites():
+        return true()
+    return site_id.in_(user.site_ids or {-1})
 
 
 def can_view_report(user: User, report: Report) -> bool:

@@ -32,6 +32,15 @@ def local_time(moment: datetime | None, timezone: str = "UTC", style: str = "med
     return format_datetime(to_local(moment, timezone), style, rebase=False)
 
 
+def hour_range(moment: datetime, timezone: str) -> str:
+    """A stored UTC time as the hour it fell in, in the site's zone (14:00 to 15:00)."""
+    local = to_local(moment, timezone).replace(minute=0, second=0, microsecond=0)
+    day = format_date(local, "medium", rebase=False)
+    start = format_time(local, "HH:mm", rebase=False)
+    end = format_time(local + timedelta(hours=1), "HH:mm", rebase=False)
+    return f"{day}, {start}\u2013{end}"  # an en dash between the hours
+
+
 def report_time(report: object) -> str:
     """When a report was made, in its site's zone; for an anonymous one only to the hour,
     so a shift roster cannot single out who was there at that minute."""
@@ -39,11 +48,7 @@ def report_time(report: object) -> str:
     timezone = report.site.timezone  # type: ignore[attr-defined]
     if not report.is_anonymous:  # type: ignore[attr-defined]
         return local_time(moment, timezone, "short")
-    local = to_local(moment, timezone).replace(minute=0, second=0, microsecond=0)
-    day = format_date(local, "medium", rebase=False)
-    start = format_time(local, "HH:mm", rebase=False)
-    end = format_time(local + timedelta(hours=1), "HH:mm", rebase=False)
-    return f"{day}, {start}\u2013{end}"  # an en dash between the hours
+    return hour_range(moment, timezone)
 
 
 def healthz() -> tuple[str, int, dict[str, str]]:

@@ -20,17 +20,6 @@ from portal.models import Category
 Page = str | tuple[str, int]
 
 
-def ordered_categories() -> list[Category]:
-    """Every category, active and retired, in the order the classify form shows them."""
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
-
-
-def choosable_categories(current: Category | None = None) -> list[Category]:
-    """What the classify form offers: the active categories in order, plus the report's own
-    category if it was retired since, so re-saving a report does not lose it."""
-    return [c for c in ordered_categories() if c.active or (current and c.id == current.id)]
-
-
 def add_category(name: str) -> Category:
     """A new active category at the end of the list; the caller commits."""
     last = db.session.scalar(select(func.coalesce(func.max(Category.position), -1)))
@@ -41,7 +30,7 @@ def add_category(name: str) -> Category:
 
 def move_category(category: Category, step: int) -> None:
     """Swap a category with its neighbour (step -1: up, +1: down); at either end, nothing."""
-    order = ordered_categories()
+    order = Category.in_order()
     here = order.index(category)
     there = here + step
     if 0 <= there < len(order):
@@ -58,7 +47,7 @@ def _category_to_edit(category_id: int) -> Category:
 
 def _list_page(form: CategoryForm) -> Page:
     """The list with the add form: 200 when first shown, 422 when the new name needs fixing."""
-    page = render_template("admin/categories.html", form=form, categories=ordered_categories())
+    page = render_template("admin/categories.html", form=form, categories=Category.in_order())
     return (page, 422) if request.method == "POST" else page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -39,6 +39,17 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+
+    @classmethod
+    def in_order(cls) -> list[Category]:
+        """Every category, active and retired, in the order the classify form shows them."""
+        return list(db.session.scalars(select(cls).order_by(cls.position, cls.id)))
+
+    @classmethod
+    def choosable(cls, current: Category | None = None) -> list[Category]:
+        """What the classify form offers: the active categories, plus the report's own one if
+        it was retired since, so re-saving a report does not lose it."""
+        return [c for c in cls.in_order() if c.active or (current and c.id == current.id)]
 
     def __repr__(self) -> str:
         return f"<Category {self.name!r}>"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -56,6 +57,20 @@ def _too_many(limit: int) -> object:
     return _l("Please add at most %(count)d photos.", count=limit)
 
 
+def answers_from(form: FlaskForm, channel: str, language: str) -> loop.NewReport:
+    """The three answers and the optional details of a validated report form."""
+    return loop.NewReport(
+        what_happened=form.what_happened.data,
+        where_text=form.where.data,
+        potential_outcome=form.potential_outcome.data,
+        potential_text=form.potential_text.data,
+        reporter_name=form.reporter_name.data,
+        reporter_role=form.reporter_role.data,
+        channel=channel,
+        language=language,
+    )
+
+
 def submit(
     location: Place,
     form: ReportForm,
@@ -73,16 +88,7 @@ def submit(
         loop.StoredPhoto(name, photo.width, photo.height, len(photo.data))
         for name, photo in zip(names, cleaned, strict=True)
     ]
-    answers = loop.NewReport(
-        what_happened=form.what_happened.data,
-        where_text=form.where.data,
-        potential_outcome=form.potential_outcome.data,
-        potential_text=form.potential_text.data,
-        reporter_name=form.reporter_name.data,
-        reporter_role=form.reporter_role.data,
-        channel=channel,
-        language=language,
-    )
+    answers = answers_from(form, channel, language)
     try:
         # The write lock is taken here, after parsing and photo cleaning, and held only
         # for the check-and-insert below.

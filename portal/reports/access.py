@@ -87,6 +87,5 @@ def entry_locations() -> list[Location]:
         .order_by(Site.name, Location.name, Location.id)
         .options(joinedload(Location.site))
     )
-    if not current_user.sees_all_sites():
-        query = query.where(Location.site_id.in_(current_user.site_ids or {-1}))
+    query = query.where(permissions.at_visible_sites(current_user, Location.site_id))
     return list(db.session.scalars(query))

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
 
 from portal import codes, loop, tokens
 from portal.extensions import db
-from portal.models import Channel, Location, Report, User
+from portal.models import Channel, Location, User
+from portal.report import intake
 from portal.reports.forms import StaffReportForm
 
 
@@ -41,27 +41,18 @@ def nonce_of(form: StaffReportForm, location: Location) -> str | None:
 
 def submit(location: Location, form: StaffReportForm, nonce: str, actor: User) -> Entered:
     """Store the report (or find the one this same form stored before); the caller commits."""
+    earlier = intake.receipt_of(nonce)
+    if earlier is not None:
+        return Entered(report_id=earlier.report_id, code=codes.group(earlier.code), repeated=True)
     secret = current_app.config["SECRET_KEY"]
     code = codes.receipt_for(secret, nonce)
-    key = codes.submission_key(nonce)
-    earlier = db.session.scalar(select(Report.id).where(Report.submission_key == key))
-    if earlier is not None:
-        return Entered(report_id=earlier, code=codes.group(code), repeated=True)
-    answers = loop.NewReport(
-        what_happened=form.what_happened.data,
-        where_text=form.where.data,
-        potential_outcome=form.potential_outcome.data,
-        potential_text=form.potential_text.data,
-        reporter_name=form.reporter_name.data,
-        reporter_role=form.reporter_role.data,
-        channel=Channel.STAFF.value,
-        language=form.language.data,
-    )
+    answers = intake.answers_from(form, Channel.STAFF.value, form.language.data)
     report = loop.submit(
-        location, answers, receipt_hash=codes.receipt_hash(secret, code), submission_key=key
+        location,
+        answers,
+        receipt_hash=codes.receipt_hash(secret, code),
+        submission_key=codes.submission_key(nonce),
+        entered_by=actor,
     )
-    # who took the report down: stamped on its first event in the same transaction
-    report.events[0].actor = actor
-    report.events[0].note = "entered by staff on the reporter's behalf"
     db.session.flush()
     return Entered(report_id=report.id, code=codes.group(code), repeated=False)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask_babel import format_date, format_time
 from flask_babel import lazy_gettext as _l
 
 from portal.models import Message, Report, ReportEvent
-from portal.timeutil import to_local
-from portal.web import local_time
+from portal.web import hour_range, local_time
 
 LABELS = {
     "submitted": _l("Report submitted"),
@@ -100,15 +98,6 @@ def _message_entry(kind: str, message: Message, coarse: bool) -> Entry:
         body=message.body,
         coarse=coarse and kind in REPORTER_KINDS,
     )
-
-
-def hour_range(moment: datetime, timezone: str) -> str:
-    """A stored UTC time as the hour it fell in, in the site's zone, e.g. 14:00 to 15:00."""
-    local = to_local(moment, timezone).replace(minute=0, second=0, microsecond=0)
-    day = format_date(local, "medium", rebase=False)
-    start = format_time(local, "HH:mm", rebase=False)
-    end = format_time(local + timedelta(hours=1), "HH:mm", rebase=False)
-    return f"{day}, {start}\u2013{end}"
 
 
 def entry_time(entry: Entry, timezone: str) -> str:

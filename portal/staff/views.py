@@ -19,8 +19,7 @@ RECENT_LIMIT = 50
 def visible_reports_query():
     """Reports at the sites the current user may see, newest first."""
     query = select(Report).order_by(Report.created_at.desc(), Report.id.desc())
-    if not current_user.sees_all_sites():
-        query = query.where(Report.site_id.in_(current_user.site_ids or {-1}))
+    query = query.where(permissions.at_visible_sites(current_user, Report.site_id))
     return query
 
 

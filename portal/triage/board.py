@@ -131,8 +131,7 @@ def _like(text: str) -> str:
 
 def scoped(query: Select[Any], user: User, filters: Filters) -> Select[Any]:
     """Narrow a query on reports to the user's sites and the filters."""
-    if not user.sees_all_sites():
-        query = query.where(Report.site_id.in_(user.site_ids or {-1}))
+    query = query.where(permissions.at_visible_sites(user, Report.site_id))
     if filters.site is not None:
         query = query.where(Report.site_id == filters.site)
     if filters.location is not None:
@@ -203,8 +202,7 @@ def columns(
 def latest_id(user: User) -> int:
     """The newest report id the user may see: where the next poll starts."""
     query = select(func.max(Report.id))
-    if not user.sees_all_sites():
-        query = query.where(Report.site_id.in_(user.site_ids or {-1}))
+    query = query.where(permissions.at_visible_sites(user, Report.site_id))
     return db.session.scalar(query) or 0
 
 

@@ -34,23 +34,19 @@ def filter_options(user: User) -> FilterOptions:
 
 def visible_sites(user: User) -> list[Site]:
     query = select(Site).order_by(Site.name)
-    if not user.sees_all_sites():
-        query = query.where(Site.id.in_(user.site_ids or {-1}))
+    query = query.where(permissions.at_visible_sites(user, Site.id))
     return list(db.session.scalars(query).all())
 
 
 def visible_locations(user: User) -> list[Location]:
     query = select(Location).join(Site).order_by(Site.name, Location.name)
-    if not user.sees_all_sites():
-        query = query.where(Location.site_id.in_(user.site_ids or {-1}))
+    query = query.where(permissions.at_visible_sites(user, Location.site_id))
     return list(db.session.scalars(query.options(joinedload(Location.site))).all())
 
 
-def categories(active_only: bool = False) -> list[Category]:
-    query = select(Category).order_by(Category.position, Category.name)
-    if active_only:
-        query = query.where(Category.active.is_(True))
-    return list(db.session.scalars(query).all())
+def categories() -> list[Category]:
+    """Every category, retired ones too: old reports can still be filtered by them."""
+    return Category.in_order()
 
 
 def _staff() -> Select[Any]:

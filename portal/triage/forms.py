@@ -108,8 +108,7 @@ class ClassifyForm(ActionForm):
 
     def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
         super().__init__(report, next_url, **kwargs)
-        current = report.category_id
-        options = [c for c in choices.categories() if c.active or c.id == current]
+        options = Category.choosable(report.category)
         self.category_ids = {c.id for c in options}
         self.category.choices = _choices(
             [("", _l("Choose a category")), *((c.id, c.name) for c in options)]

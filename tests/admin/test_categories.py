@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from portal import codes, loop
-from portal.admin import categories as category_views
 from portal.admin.forms import CategoryForm
 from portal.extensions import db
 from portal.models import DEFAULT_CATEGORIES, Category, Location, Report, User
@@ -265,9 +264,9 @@ def test_a_retired_category_stays_on_its_reports_and_leaves_the_classify_choices
     with app.app_context():
         report = db.session.get(Report, report_id)
         assert report.category.name == "Ergonomics"
-        offered = [c.name for c in category_views.choosable_categories()]
+        offered = [c.name for c in Category.choosable()]
         assert "Ergonomics" not in offered and offered[0] == "Mechanical"
-        own = [c.name for c in category_views.choosable_categories(report.category)]
+        own = [c.name for c in Category.choosable(report.category)]
         assert own == DEFAULT_CATEGORIES  # the report's own category, kept in its place
 
 
@@ -277,7 +276,7 @@ def test_a_restored_category_is_offered_again(app, as_admin):
     assert post(as_admin, f"/admin/categories/{ergonomics}/restore").status_code == 303
     assert _category(app, "Ergonomics").active
     with app.app_context():
-        names = [c.name for c in category_views.choosable_categories()]
+        names = [c.name for c in Category.choosable()]
     assert names == DEFAULT_CATEGORIES
 
 
