@@ -1,9 +1,10 @@
-"""The acknowledgement clock: how long a report has waited for a staff member to see it."""
+"""Clocks: how long a report has waited to be acknowledged, and when its actions fall due."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 CALM = "calm"
 WARNING = "warning"
@@ -51,3 +52,38 @@ def ack_clock(
 def overdue_before(now: datetime, limit_hours: int = DEFAULT_ACK_HOURS) -> datetime:
     """Reports created before this moment and still unacknowledged are overdue."""
     return now - timedelta(hours=limit_hours)
+
+
+# --- corrective action due dates -----------------------------------------------------------
+
+OVERDUE_ACTION = "overdue"
+DUE_THIS_WEEK = "this_week"
+DUE_LATER = "later"
+DEFAULT_DUE_DAYS_HIGH_POTENTIAL = 7
+DEFAULT_DUE_DAYS = 30
+WEEK = timedelta(days=7)
+
+
+def default_due_on(
+    today: date,
+    *,
+    high_potential: bool,
+    days_high_potential: int = DEFAULT_DUE_DAYS_HIGH_POTENTIAL,
+    days_other: int = DEFAULT_DUE_DAYS,
+) -> date:
+    """A new action's due date by risk: a week for high-potential reports, a month otherwise."""
+    return today + timedelta(days=days_high_potential if high_potential else days_other)
+
+
+def due_bucket(due_on: date, today: date) -> str:
+    """Overdue (past its day), due this week (within the next seven days), or later."""
+    if due_on < today:
+        return OVERDUE_ACTION
+    if due_on < today + WEEK:
+        return DUE_THIS_WEEK
+    return DUE_LATER
+
+
+def site_today(now: datetime, timezone: str) -> date:
+    """The calendar day at a site: due dates are days where the work happens."""
+    return now.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()

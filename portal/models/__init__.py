@@ -1,5 +1,7 @@
 """SQLAlchemy 2.0 models, one module per aggregate."""
 
+from portal.models.action import ActionStatus, ControlLevel, CorrectiveAction
+from portal.models.outbox import Delivery, OutboxMessage, OutboxStatus, SiteRecipient
 from portal.models.report import (
     BOARD_STATES,
     HIGH_POTENTIAL_SEVERITY,
@@ -10,6 +12,7 @@ from portal.models.report import (
     PotentialOutcome,
     Report,
     ReporterRole,
+    ReporterVerdict,
     ReportEvent,
     ReportStatus,
     RootCause,
@@ -22,22 +25,30 @@ __all__ = [
     "BOARD_STATES",
     "DEFAULT_CATEGORIES",
     "HIGH_POTENTIAL_SEVERITY",
+    "ActionStatus",
     "Asset",
     "Category",
     "Channel",
+    "ControlLevel",
+    "CorrectiveAction",
+    "Delivery",
     "DismissReason",
     "Domain",
     "Location",
     "Message",
+    "OutboxMessage",
+    "OutboxStatus",
     "Photo",
     "PotentialOutcome",
     "Report",
     "ReportEvent",
     "ReportStatus",
     "ReporterRole",
+    "ReporterVerdict",
     "Role",
     "RootCause",
     "Site",
+    "SiteRecipient",
     "User",
     "user_sites",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.models.action import CorrectiveAction
 from portal.models.site import Location, Site
 from portal.models.triage import Asset, Category, Message
 from portal.models.user import User
@@ -51,6 +52,13 @@ class DismissReason(StrEnum):
     INCIDENT = "incident"
     HAZARD = "hazard"
     SPAM = "spam"
+
+
+class ReporterVerdict(StrEnum):
+    """The reporter's answer to "Is it fixed?" once the report is Fixed."""
+
+    YES = "yes"
+    NOT_REALLY = "not_really"
 
 
 class RootCause(StrEnum):
@@ -128,6 +136,17 @@ class Report(db.Model):
     awaiting_staff: Mapped[bool] = mapped_column(default=False)
     last_actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
+    # closing the loop
+    fixed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    # "what we fixed", for the crew's feed; or explicitly not for public display
+    public_summary: Mapped[str | None] = mapped_column(Text)
+    summary_not_public: Mapped[bool] = mapped_column(default=False)
+    # the reporter's answer to "Is it fixed?" (yes / not_really); "not really" raises the
+    # flag, which keeps the report from closing until staff respond
+    reporter_verdict: Mapped[str | None] = mapped_column(String(12))
+    fix_disputed: Mapped[bool] = mapped_column(default=False)
+
     site: Mapped[Site] = relationship()
     location: Mapped[Location] = relationship()
     photos: Mapped[list[Photo]] = relationship(
@@ -138,6 +157,9 @@ class Report(db.Model):
     )
     messages: Mapped[list[Message]] = relationship(
         back_populates="report", order_by="Message.id", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list[CorrectiveAction]] = relationship(
+        back_populates="report", order_by="CorrectiveAction.id"
     )
     category: Mapped[Category | None] = relationship()
     asset: Mapped[Asset | None] = relationship()
@@ -188,6 +210,8 @@ class ReportEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
+    # the corrective action the event is about, if any
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("corrective_actions.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
     # shown on the reporter's /followup timeline
@@ -196,3 +220,4 @@ class ReportEvent(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+    action: Mapped[CorrectiveAction | None] = relationship()
