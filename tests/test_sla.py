@@ -1,8 +1,8 @@
-"""The acknowledgement clock (portal/sla.py): calm, warning, overdue, and the age."""
+"""The clocks (portal/sla.py): acknowledgement (calm, warning, overdue) and action due dates."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -64,3 +64,31 @@ def test_the_age_in_whole_hours_and_never_negative():
 def test_overdue_before_is_the_limit_back_from_now():
     assert sla.overdue_before(_at(30), 24) == _at(6)
     assert sla.overdue_before(_at(30)) == _at(6)
+
+
+def test_a_new_action_is_due_in_a_week_when_high_potential_and_a_month_otherwise():
+    today = date(2026, 12, 1)
+    assert sla.default_due_on(today, high_potential=True) == date(2026, 12, 8)
+    assert sla.default_due_on(today, high_potential=False) == date(2026, 12, 31)
+    assert sla.default_due_on(today, high_potential=True, days_high_potential=3) == date(
+        2026, 12, 4
+    )
+
+
+@pytest.mark.parametrize(
+    ("due", "bucket"),
+    [
+        (date(2026, 11, 30), sla.OVERDUE_ACTION),
+        (date(2026, 12, 1), sla.DUE_THIS_WEEK),
+        (date(2026, 12, 7), sla.DUE_THIS_WEEK),
+        (date(2026, 12, 8), sla.DUE_LATER),
+    ],
+)
+def test_an_action_falls_in_the_bucket_of_its_due_date(due, bucket):
+    assert sla.due_bucket(due, date(2026, 12, 1)) == bucket
+
+
+def test_the_day_at_a_site_is_its_local_calendar_day():
+    late_evening_utc = datetime(2026, 12, 1, 23, 30)
+    assert sla.site_today(late_evening_utc, "Europe/Madrid") == date(2026, 12, 2)
+    assert sla.site_today(late_evening_utc, "America/Chicago") == date(2026, 12, 1)
