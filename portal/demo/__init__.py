@@ -1,0 +1,6 @@
+"""A believable demo company, its reports taken through the loop by portal/loop.py only."""
+
+from portal.demo.seed import seed
+from portal.demo.stories import ASSETS, DEMO_LOGINS, DEMO_PASSWORD, NAMES, SITES, STORIES, Story
+
+__all__ = ["ASSETS", "DEMO_LOGINS", "DEMO_PASSWORD", "NAMES", "SITES", "STORIES", "Story", "seed"]
