@@ -260,11 +260,19 @@ def assign(
     return event
 
 
+def _refuse_live_actions(report: Report) -> None:
+    """A report with actions under way is neither merged nor dismissed: they would be orphaned."""
+    live = {ActionStatus.OPEN, ActionStatus.DONE}
+    if any(action.status in live for action in report.actions):
+        raise TransitionError("finish or cancel its corrective actions first")
+
+
 def merge(
     report: Report, actor: User, *, into: Report, expected_version: int | None = None
 ) -> ReportEvent:
     """Mark a report as a duplicate of another: its reporter then follows the other one."""
     now = _begin(report, actor, expected_version, OPEN_STATES)
+    _refuse_live_actions(report)
     if into.id == report.id or into.site_id != report.site_id:
         raise InvalidInput("merge into another report of the same site")
     if into.status not in OPEN_STATES and into.status != ReportStatus.CLOSED:
@@ -285,6 +293,7 @@ def dismiss(
 ) -> ReportEvent:
     """Close without action, with a reason the reporter is told in plain words. Kept forever."""
     now = _begin(report, actor, expected_version, OPEN_STATES)
+    _refuse_live_actions(report)
     if reason not in {r.value for r in DismissReason}:
         raise InvalidInput("unknown reason")
     report.status = ReportStatus.DISMISSED.value

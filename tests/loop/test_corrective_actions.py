@@ -296,3 +296,14 @@ def test_a_failed_change_leaves_no_event_and_no_mail(ctx):
     assert not db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == "action_assigned")
     ).all()
+
+
+def test_a_report_with_actions_under_way_is_neither_merged_nor_dismissed(ctx):
+    action_id = ctx.add()
+    with pytest.raises(loop.TransitionError):
+        loop.dismiss(ctx.report, ctx.user("safety"), reason="spam")
+    db.session.rollback()
+    corrective.cancel(ctx.action(action_id), ctx.user("safety"), reason="Not needed")
+    loop.dismiss(ctx.report, ctx.user("safety"), reason="hazard")
+    db.session.commit()
+    assert ctx.report.status == ReportStatus.DISMISSED
