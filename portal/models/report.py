@@ -181,6 +181,13 @@ class Report(db.Model):
             return None
         return self.severity * self.likelihood
 
+    @property
+    def action_progress(self) -> tuple[int, int]:
+        """(done or verified, all but cancelled) of its corrective actions."""
+        counting = [a for a in self.actions if a.status != "cancelled"]
+        finished = sum(a.status in ("done", "verified") for a in counting)
+        return finished, len(counting)
+
     def __repr__(self) -> str:
         return f"<Report {self.id} {self.status}>"
 

@@ -21,6 +21,7 @@ CARD_LOADS = (
     joinedload(Report.owner),
     joinedload(Report.asset),
     selectinload(Report.photos),
+    selectinload(Report.actions),
 )
 
 

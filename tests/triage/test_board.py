@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event
 
+from portal import corrective
 from portal.extensions import db
 from portal.models import Asset, Location, Report, User
 from portal.timeutil import utcnow
@@ -438,3 +439,21 @@ def test_updates_with_a_bad_since_send_no_cards(app, client, login, world):
     login.as_(world.supervisor_a)
     html = text(client.get("/triage/updates?since=yesterday", headers=HX))
     assert _cards(html) == [] and 'id="board-poller"' in html
+
+
+def test_cards_in_progress_count_their_actions_done(app, client, login, world):
+    rid = new_report(app, world.location_a, "Guard missing on press 2")
+    with app.app_context():
+        report, safety = db.session.get(Report, rid), db.session.get(User, world.safety.id)
+        for words in ("Fit a guard", "Brief the crew", "Dropped idea"):
+            new = corrective.NewAction(words, "engineering", safety, date(2030, 1, 1))
+            corrective.add(report, safety, new)
+        first, _second, third = report.actions
+        corrective.complete(first, safety, note="Fitted")
+        corrective.cancel(third, safety, reason="Not needed after all")
+        db.session.commit()
+    login.as_(world.supervisor_a)
+    html = text(client.get("/triage"))
+    card = html[html.index(f'id="card-{rid}"') :]
+    assert "1 of 2 actions done" in card[: card.index("</article>")]
+    assert f'id="card-{rid}"' in html[html.index('id="cards-in_progress"') :]
