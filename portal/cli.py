@@ -1,6 +1,10 @@
-"""`flask --app wsgi portal ...`: accounts, demo data, set-up."""
+"""`flask --app wsgi portal ...`: accounts, demo data, set-up, notifications."""
 
 from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
 
 import click
 from flask import current_app, url_for
@@ -79,3 +83,65 @@ def init() -> None:
         with current_app.test_request_context():
             path = url_for("report.qr_form", code=location.code)
         click.echo(f"\nA poster URL ({location.name}): {current_app.config['BASE_URL']}{path}")
+
+
+def _pause(stop: threading.Event, seconds: float) -> bool:
+    """Wait between rounds; True when asked to stop meanwhile."""
+    return stop.wait(seconds)
+
+
+@portal_cli.command("notify")
+@click.option("--loop", "keep_going", is_flag=True, help="Keep delivering until stopped.")
+@click.option("--interval", default=30, show_default=True, help="Seconds between rounds.")
+@click.option("--limit", default=100, show_default=True, help="Messages per round at most.")
+@click.option("--retry-failed", is_flag=True, help="First put given-up messages back in line.")
+@with_appcontext
+def notify_command(keep_going: bool, interval: int, limit: int, retry_failed: bool) -> None:
+    """Deliver the outbox once (or every --interval seconds with --loop); print counts."""
+    from portal import outbox
+
+    if retry_failed:
+        click.echo(f"{outbox.retry_failed()} given-up message(s) back in line")
+    if not keep_going:
+        click.echo(str(outbox.deliver_pending(limit=limit)))
+        return
+    stop = threading.Event()
+
+    def _on_term(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()  # systemd stops us with SIGTERM: end after the current round
+
+    previous = signal.signal(signal.SIGTERM, _on_term)
+    waiting = 0
+    try:
+        while not stop.is_set():
+            try:
+                stats = outbox.deliver_pending(limit=limit)
+            except Exception:  # a database hiccup must not end the service: next round
+                db.session.rollback()
+                current_app.logger.exception("notify round failed; trying again")
+            else:
+                # quiet rounds print nothing; mail waiting for settings is said when it changes
+                if stats.sent or stats.retrying or stats.failed or stats.waiting != waiting:
+                    click.echo(str(stats))
+                waiting = stats.waiting
+            if _pause(stop, interval):
+                break
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@portal_cli.command("remind")
+@click.option(
+    "--digests/--no-digests",
+    default=True,
+    show_default=True,
+    help="Also queue the daily digests (--no-digests for the hourly escalation run).",
+)
+@with_appcontext
+def remind_command(digests: bool) -> None:
+    """Queue the daily digests and the escalations that are due; print counts."""
+    from portal import reminders
+
+    click.echo(str(reminders.queue_reminders(with_digests=digests)))

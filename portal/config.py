@@ -62,6 +62,28 @@ def _secret_key(env: Env, instance_path: Path) -> str:
     return key
 
 
+def _notify_settings(env: Env) -> dict[str, object]:
+    """Outgoing mail and webhooks (portal/outbox.py); no PORTAL_SMTP_HOST: email waits."""
+    ssl = env.bool("PORTAL_SMTP_SSL", False)
+    starttls = env.bool("PORTAL_SMTP_STARTTLS", not ssl)
+    if ssl and starttls:
+        raise ConfigError("PORTAL_SMTP_SSL and PORTAL_SMTP_STARTTLS exclude each other")
+    user = env.get("PORTAL_SMTP_USER")
+    return {
+        "SMTP_HOST": env.get("PORTAL_SMTP_HOST"),
+        "SMTP_PORT": env.int("PORTAL_SMTP_PORT", 465 if ssl else 587),
+        "SMTP_USER": user,
+        "SMTP_PASSWORD": env.get("PORTAL_SMTP_PASSWORD"),
+        "SMTP_STARTTLS": starttls,
+        "SMTP_SSL": ssl,
+        "SMTP_FROM": env.get("PORTAL_SMTP_FROM", user or "closecall@localhost"),
+        "SMTP_TIMEOUT": env.int("PORTAL_SMTP_TIMEOUT", 30),
+        "WEBHOOK_TIMEOUT": env.int("PORTAL_WEBHOOK_TIMEOUT", 10),
+        # tries per message before it is marked failed (about 13 hours with the back-off)
+        "NOTIFY_MAX_ATTEMPTS": max(1, env.int("PORTAL_NOTIFY_MAX_ATTEMPTS", 8)),
+    }
+
+
 def load(environ: dict[str, str] | None = None) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
     env = Env(dict(os.environ if environ is None else environ))
@@ -80,6 +102,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
     secure_default = mode == "production"
 
     return {
+        **_notify_settings(env),
         "PORTAL_ENV": mode,
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": _secret_key(env, instance_path),
@@ -101,6 +124,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         # how long a process remembers a poster code's location (admin edits clear it at once)
         "PLACE_CACHE_SECONDS": env.int("PORTAL_PLACE_CACHE_SECONDS", 5),
         "ACK_HOURS": env.int("PORTAL_ACK_HOURS", 24),
+        # a new corrective action's default due date, in days from the site's today
+        "ACTION_DUE_DAYS_HIGH_POTENTIAL": env.int("PORTAL_ACTION_DUE_DAYS_HIGH_POTENTIAL", 7),
+        "ACTION_DUE_DAYS": env.int("PORTAL_ACTION_DUE_DAYS", 30),
         "KIOSK_RECEIPT_SECONDS": env.int("PORTAL_KIOSK_RECEIPT_SECONDS", 60),
         "MAX_PHOTO_BYTES": env.int("PORTAL_MAX_PHOTO_BYTES", 10 * 1024 * 1024),
         "MAX_PHOTOS": 3,

@@ -19,6 +19,7 @@ from portal.models import (
     CorrectiveAction,
     Delivery,
     OutboxMessage,
+    PotentialOutcome,
     Report,
     Role,
     SiteRecipient,
@@ -45,6 +46,18 @@ def report_link(report: Report) -> str:
     return link(f"/reports/{report.id}")
 
 
+def full_dedupe_key(dedupe_key: str, recipient: Recipient) -> str:
+    """The stored (unique) key of one recipient's copy of a deduplicated message."""
+    return f"{dedupe_key}:{recipient.channel}:{recipient.target}"[:200]
+
+
+def looks_high_potential(report: Report) -> bool:
+    """Flagged by staff, or the reporter's worst credible outcome was serious injury or worse."""
+    return bool(report.high_potential) or (
+        report.potential_outcome == PotentialOutcome.SERIOUS_INJURY
+    )
+
+
 def queue(
     kind: str,
     recipients: Iterable[Recipient],
@@ -63,7 +76,7 @@ def queue(
         if recipient in seen or not recipient.target:
             continue
         seen.add(recipient)
-        key = f"{dedupe_key}:{recipient.channel}:{recipient.target}" if dedupe_key else None
+        key = full_dedupe_key(dedupe_key, recipient) if dedupe_key else None
         message = OutboxMessage(
             kind=kind,
             channel=recipient.channel,
@@ -71,7 +84,7 @@ def queue(
             subject=subject[:300],
             body=body,
             payload=payload if recipient.channel == Delivery.WEBHOOK else None,
-            dedupe_key=key[:200] if key else None,
+            dedupe_key=key,
             report_id=report.id if report is not None else None,
             created_at=now,
             next_attempt_at=now,
@@ -118,7 +131,7 @@ def _report_payload(kind: str, report: Report, text: str) -> dict[str, Any]:
             "site": report.site.name if report.site else None,
             "location": report.location.name if report.location else None,
             "status": report.status,
-            "high_potential": bool(report.high_potential),
+            "high_potential": looks_high_potential(report),
             "url": report_link(report),
         },
     }
@@ -127,17 +140,18 @@ def _report_payload(kind: str, report: Report, text: str) -> dict[str, Any]:
 def report_submitted(report: Report) -> list[OutboxMessage]:
     """New report → the site's safety managers and supervisors, and its extra recipients."""
     db.session.flush()  # the report's id goes into the link
-    flag = "HIGH-POTENTIAL " if report.high_potential else ""
+    high_potential = looks_high_potential(report)
+    flag = "HIGH-POTENTIAL " if high_potential else ""
     subject = f"[{PRODUCT}] {flag}New near miss at {report.location.name} ({report.site.name})"
     body = (
         f"A near miss was reported at {report.location.name}, {report.site.name}.\n\n"
         f"What happened:\n{report.what_happened}\n\n"
         f"Please acknowledge it within the day: {report_link(report)}\n"
     )
+    if high_potential:
+        body += "\nHigh-potential: it could have caused a serious injury or worse.\n"
     staff = site_staff(report.site_id, {Role.SAFETY_MANAGER, Role.SUPERVISOR})
-    recipients = emails(staff) + site_recipients(
-        report.site_id, high_potential=report.high_potential
-    )
+    recipients = emails(staff) + site_recipients(report.site_id, high_potential=high_potential)
     payload = _report_payload("report_submitted", report, subject)
     return queue(
         "report_submitted", recipients, subject=subject, body=body, report=report, payload=payload
