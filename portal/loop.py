@@ -212,6 +212,7 @@ def classify(
         raise InvalidInput("unknown domain")
     if not (1 <= severity <= 5 and 1 <= likelihood <= 5):
         raise InvalidInput("severity and likelihood run from 1 to 5")
+    was_high_potential = report.high_potential
     automatic = auto_high_potential(severity)
     if high_potential is None or high_potential == automatic:
         report.high_potential = automatic
@@ -231,7 +232,10 @@ def classify(
         note += ", high-potential"
     if report.high_potential_override:
         note += f" (flag overridden: {report.high_potential_override})"
-    return _record(report, actor, "classified", now, note=note)
+    event = _record(report, actor, "classified", now, note=note)
+    if report.high_potential and not was_high_potential:
+        notify.report_flagged_high_potential(report, by=actor)
+    return event
 
 
 def assign(

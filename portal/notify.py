@@ -190,3 +190,28 @@ def action_assigned(action: CorrectiveAction, by: User) -> list[OutboxMessage]:
     return queue(
         "action_assigned", emails([action.owner]), subject=subject, body=body, report=report
     )
+
+
+def report_flagged_high_potential(report: Report, by: User) -> list[OutboxMessage]:
+    """A report rated high-potential at triage → the site's safety managers (not the rater)
+    and the site's high-potential recipients: these are reviewed separately and faster."""
+    subject = (
+        f"[{PRODUCT}] HIGH-POTENTIAL: report #{report.id} at {report.location.name} "
+        f"({report.site.name})"
+    )
+    body = (
+        f"{by.name} rated report #{report.id} at {report.location.name}, {report.site.name} "
+        f"as high-potential (severity potential {report.severity}).\n\n"
+        f"What happened:\n{report.what_happened}\n\n{report_link(report)}\n"
+    )
+    managers = [u for u in site_staff(report.site_id, {Role.SAFETY_MANAGER}) if u.id != by.id]
+    extra = site_recipients(report.site_id, high_potential=True)
+    payload = _report_payload("report_high_potential", report, subject)
+    return queue(
+        "report_high_potential",
+        emails(managers) + extra,
+        subject=subject,
+        body=body,
+        report=report,
+        payload=payload,
+    )

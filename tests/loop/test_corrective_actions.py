@@ -11,6 +11,7 @@ from portal import codes, corrective, loop
 from portal.extensions import db
 from portal.models import (
     ActionStatus,
+    Category,
     Location,
     OutboxMessage,
     Report,
@@ -307,3 +308,26 @@ def test_a_report_with_actions_under_way_is_neither_merged_nor_dismissed(ctx):
     loop.dismiss(ctx.report, ctx.user("safety"), reason="hazard")
     db.session.commit()
     assert ctx.report.status == ReportStatus.DISMISSED
+
+
+def test_rating_a_report_high_potential_tells_the_site_safety_managers_once(ctx):
+    category = db.session.scalar(select(Category).where(Category.name == "Mechanical"))
+
+    def rate(severity: int) -> None:
+        loop.classify(
+            ctx.report,
+            ctx.user("supervisor_a"),
+            category=category,
+            domain="safety",
+            severity=severity,
+            likelihood=3,
+        )
+        db.session.commit()
+
+    rate(4)
+    rate(5)  # still high-potential: nobody is told again
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "report_high_potential")
+    ).all()
+    assert [row.recipient for row in rows] == [ctx.world.safety.email]
+    assert rows[0].subject.startswith("[Closecall] HIGH-POTENTIAL: report #")
