@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -38,3 +39,18 @@ def test_every_worker_facing_message_has_a_compiled_spanish_translation():
     assert len(messages) > 60
     missing = sorted(m for m in messages if not (catalog.get(m) and catalog.get(m).string))
     assert missing == [], "run `make i18n-extract`, translate, then `make i18n-compile`"
+
+
+def test_spanish_translations_keep_every_placeholder():
+    """A translation that drops or renames %(date)s would break the page at render time."""
+    with open(ROOT / "portal/translations/es/LC_MESSAGES/messages.mo", "rb") as handle:
+        catalog = read_mo(handle)
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    wrong = []
+    for message in _worker_facing_messages():
+        translated = catalog.get(message)
+        if translated is None or not translated.string:
+            continue
+        if set(placeholder.findall(message)) != set(placeholder.findall(translated.string)):
+            wrong.append(message)
+    assert wrong == []

@@ -1,13 +1,16 @@
-"""The receipt-code lookup form and the reporter's answer form."""
+"""The receipt-code lookup form, the reporter's answer form and the "Is it fixed?" form."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
+
+from portal.models import ReporterVerdict
 
 MAX_ANSWER = 2000
+MAX_WORDS = 2000
 
 
 def _strip(value: object) -> object:
@@ -44,6 +47,37 @@ class AnswerForm(FlaskForm):
             Length(
                 max=MAX_ANSWER,
                 message=_l("Please keep your answer under %(max)d characters.", max=MAX_ANSWER),
+            ),
+        ],
+    )
+    code = HiddenField(filters=[_strip])
+    token = HiddenField()
+    lang = HiddenField()
+
+
+class VerdictForm(FlaskForm):
+    """ "Is it fixed?": the clicked button gives the answer; a few words are optional. Like the
+    answer form it carries the receipt code and a signed one-time token instead of CSRF."""
+
+    class Meta:
+        csrf = False
+
+    verdict = HiddenField(
+        validators=[
+            AnyOf(
+                [v.value for v in ReporterVerdict],
+                message=_l("Please press “Yes” or “Not really”."),
+            )
+        ]
+    )
+    words = TextAreaField(
+        _l("Anything to add? (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_WORDS,
+                message=_l("Please keep this under %(max)d characters.", max=MAX_WORDS),
             ),
         ],
     )

@@ -1,19 +1,23 @@
-"""What a reporter may see of their report: its public status, timeline and the questions
-the safety team asked them — nothing internal, and never a staff member's name."""
+"""What a reporter may see of their report: its public status, timeline, the corrective
+actions staff chose to show, and the questions the safety team asked them — nothing
+internal, and never a staff member's name."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import codes
+from portal import codes, sla
 from portal.extensions import db
+from portal.followup import verdicts
 from portal.loop import OPEN_STATES
-from portal.models import DismissReason, Report, ReportEvent, ReportStatus
+from portal.models import ActionStatus, DismissReason, Report, ReportEvent, ReportStatus
+from portal.timeutil import to_local, utcnow
 
 STATUS_LABELS = {
     ReportStatus.NEW: _l("Received — waiting to be looked at"),
@@ -31,6 +35,17 @@ EVENT_LABELS = {
     "question": _l("The safety team asked you a question"),
     "reporter_answered": _l("You answered"),
     "merged": _l("Joined with a report of the same thing"),
+    "in_progress": _l("Being fixed — the safety team planned what to change"),
+    "fixed": _l("Fixed — the safety team will check the fix"),
+    "closed": _l("Fixed and checked — this report is closed"),
+    # shown only for the actions staff chose to show (corrective.py makes only those public)
+    "action_added": _l("A fix was planned"),
+    "action_done": _l("A fix was done"),
+    "action_verified": _l("A fix was checked"),
+    # neutral words: on a report others' reports were joined with, it may be another reporter
+    "reporter_confirmed": _l("Answered: yes, it is fixed"),
+    "reporter_doubted": _l("Answered: not really fixed"),
+    "doubt_answered": _l("The safety team looked again and answered"),
 }
 
 # Why a report was closed without action, in words a worker would use.
@@ -63,6 +78,16 @@ class PublicMessage:
 
 
 @dataclass(frozen=True)
+class PublicAction:
+    """A corrective action as the reporter reads it: the staff's words, a date, no names."""
+
+    description: str
+    due: str
+    state: str  # open, done, verified or cancelled
+    when: str | None  # the day it was done, checked or cancelled
+
+
+@dataclass(frozen=True)
 class PublicView:
     status: object
     location: str
@@ -74,6 +99,8 @@ class PublicView:
     dismiss_reason: object | None
     joined: bool  # the report was merged into another, whose progress is shown
     can_answer: bool
+    actions: list[PublicAction]
+    asks_if_fixed: bool
 
 
 def find_by_code(code: str) -> Report | None:
@@ -120,6 +147,40 @@ def public_events(report: Report, target: Report) -> list[PublicEvent]:
     return [PublicEvent(at=event.created_at, label=_label(event)) for event in events]
 
 
+def short_date(day: date, today: date) -> str:
+    """A day in the reader's language: "12 Dec", with the year only when it is not this one."""
+    return format_date(day, "d MMM" if day.year == today.year else "d MMM y")
+
+
+def _local_day(moment: datetime | None, timezone: str) -> date | None:
+    return to_local(moment, timezone).date() if moment is not None else None
+
+
+def public_actions(report: Report) -> list[PublicAction]:
+    """The actions staff chose to show the reporter, oldest first, with dates at the site."""
+    timezone = report.site.timezone
+    today = sla.site_today(utcnow(), timezone)
+    shown = []
+    for action in report.actions:
+        if not action.visible_to_reporter:
+            continue
+        moment = {
+            ActionStatus.DONE: action.completed_at,
+            ActionStatus.VERIFIED: action.verified_at,
+            ActionStatus.CANCELLED: action.cancelled_at,
+        }.get(ActionStatus(action.status))
+        day = _local_day(moment, timezone)
+        shown.append(
+            PublicAction(
+                description=action.description,
+                due=short_date(action.due_on, today),
+                state=action.status,
+                when=short_date(day, today) if day is not None else None,
+            )
+        )
+    return shown
+
+
 def can_answer(report: Report) -> bool:
     """The reporter may answer once the safety team asked, while the report is not closed off."""
     asked = any(not m.internal and not m.from_reporter for m in report.messages)
@@ -146,4 +207,6 @@ def public_view(report: Report) -> PublicView:
         dismiss_reason=dismiss_reason(target.dismiss_reason) if dismissed else None,
         joined=target is not report,
         can_answer=can_answer(report),
+        actions=public_actions(target),
+        asks_if_fixed=verdicts.is_asked(target),
     )

@@ -1,4 +1,5 @@
-"""/followup: type the receipt code, see what happened to the report, answer a question."""
+"""/followup: type the receipt code, see what happened to the report, answer a question,
+say whether it is really fixed."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from flask_limiter import RequestLimit
 
 from portal import tokens
 from portal.extensions import limiter
-from portal.followup import answers, bp, status
-from portal.followup.forms import AnswerForm, LookupForm
+from portal.followup import answers, bp, status, verdicts
+from portal.followup.forms import AnswerForm, LookupForm, VerdictForm
 from portal.i18n import current_language
 from portal.models import Report
 from portal.security import mark_public
@@ -48,22 +49,30 @@ def _render_report(
     answer: AnswerForm | None = None,
     problem: str | None = None,
     status_code: int = 200,
+    *,
+    verdict: VerdictForm | None = None,
     **context: object,
 ) -> tuple[str, int]:
-    """The report's page, with an answer form carrying the code and a fresh one-time token."""
+    """The report's page, its forms carrying the code and fresh one-time tokens."""
     answer = answer or AnswerForm(formdata=None)
     answer.code.data = receipt
     answer.token.data = tokens.issue(answers.purpose(report))
     answer.lang.data = current_language()
-    lookup = LookupForm(formdata=None, code=receipt)
     view = status.public_view(report)
-    return _render(lookup, view, problem, status_code, answer=answer, **context)
+    if view.asks_if_fixed:
+        verdict = verdict or VerdictForm(formdata=None)
+        verdict.code.data = receipt
+        verdict.token.data = tokens.issue(verdicts.purpose(status.followed(report)))
+        verdict.lang.data = current_language()
+    lookup = LookupForm(formdata=None, code=receipt)
+    return _render(lookup, view, problem, status_code, answer=answer, verdict=verdict, **context)
 
 
 def _on_breach(_limit: RequestLimit) -> Response:
     mark_public()
     problem = _("Too many tries from this device. Please wait a few minutes and try again.")
-    kept = request.form.get("body") if request.endpoint == "followup.answer" else None
+    typed = {"followup.answer": "body", "followup.fixed": "words"}.get(request.endpoint or "")
+    kept = request.form.get(typed) if typed else None
     page = _render(LookupForm(request.values), problem=problem, code=429, kept_answer=kept)
     return current_app.make_response(page)
 
@@ -106,3 +115,36 @@ def answer() -> tuple[str, int]:
         return _render_report(report, form.code.data, form, closed, 409, kept_answer=form.body.data)
     answers.record(report, form.body.data)
     return _render_report(report, form.code.data, answered=True)
+
+
+def _not_asked(report: Report, target: Report, form: VerdictForm, fresh: bool) -> tuple[str, int]:
+    """The question is not open (any more): this same form's answer was stored already, or the
+    report moved on (answered, or reopened); the words come back to copy."""
+    if fresh and target.reporter_verdict == form.verdict.data:
+        return _render_report(report, form.code.data, verdict_given=form.verdict.data)
+    closed = _("This question is not open any more, so your answer was not stored.")
+    return _render_report(report, form.code.data, None, closed, 409, kept_answer=form.words.data)
+
+
+@bp.post("/followup/fixed")
+@limiter.shared_limit(_followup_limit, LIMIT_SCOPE, on_breach=_on_breach)
+def fixed() -> tuple[str, int]:
+    """The reporter answers "Is it fixed?" for the report they follow; a repeat counts once."""
+    mark_public()
+    form = VerdictForm()
+    report = status.find_by_code(form.code.data or "")
+    if report is None:
+        return _render(LookupForm(formdata=None), problem=_not_found(), code=404)
+    target = status.followed(report)
+    token = tokens.read(form.token.data or "", verdicts.purpose(target))
+    fresh = token is not None and not token.expired
+    if not verdicts.is_asked(target):
+        return _not_asked(report, target, form, fresh)
+    if not fresh:
+        again = _("This page was open for a long time. Please answer again.")
+        return _render_report(report, form.code.data, None, again, 422, verdict=form)
+    if not form.validate():
+        return _render_report(report, form.code.data, status_code=422, verdict=form)
+    if not verdicts.record(target, form.verdict.data, form.words.data):
+        return _not_asked(report, target, form, fresh)
+    return _render_report(report, form.code.data, verdict_given=form.verdict.data)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import permissions
 from portal.extensions import db
-from portal.models import Location, Message, Report, ReportEvent, Site
+from portal.models import CorrectiveAction, Location, Message, Report, ReportEvent, Site
 
 
 def _load(report_id: int) -> Report | None:
@@ -33,6 +33,12 @@ def _load(report_id: int) -> Report | None:
             selectinload(Report.photos),
             selectinload(Report.events).joinedload(ReportEvent.actor),
             selectinload(Report.messages).joinedload(Message.author),
+            selectinload(Report.actions).options(
+                joinedload(CorrectiveAction.owner),
+                joinedload(CorrectiveAction.completed_by),
+                joinedload(CorrectiveAction.verified_by),
+                joinedload(CorrectiveAction.cancelled_by),
+            ),
         )
     )
     return db.session.scalars(query).unique().one_or_none()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.models import Channel, DismissReason, Domain, ReportStatus, RootCause
+from portal.models import (
+    ActionStatus,
+    Channel,
+    ControlLevel,
+    DismissReason,
+    Domain,
+    ReportStatus,
+    RootCause,
+)
 from portal.report.forms import outcome_choices, role_choices
 
 STATUS = {
@@ -40,6 +48,20 @@ CHANNEL = {
     Channel.QR: _l("QR poster"),
     Channel.KIOSK: _l("Shared tablet"),
     Channel.STAFF: _l("Entered by staff"),
+}
+# The hierarchy of controls, strongest first (the order of ControlLevel).
+CONTROL_LEVEL = {
+    ControlLevel.ELIMINATION: _l("Elimination"),
+    ControlLevel.SUBSTITUTION: _l("Substitution"),
+    ControlLevel.ENGINEERING: _l("Engineering control"),
+    ControlLevel.ADMINISTRATIVE: _l("Administrative control"),
+    ControlLevel.PPE: _l("PPE"),
+}
+ACTION_STATUS = {
+    ActionStatus.OPEN: _l("Open"),
+    ActionStatus.DONE: _l("Done — waiting to be verified"),
+    ActionStatus.VERIFIED: _l("Verified"),
+    ActionStatus.CANCELLED: _l("Cancelled"),
 }
 OUTCOME = {choice.value: choice.label for choice in outcome_choices()}
 REPORTER_ROLE = {choice.value: choice.label for choice in role_choices()}

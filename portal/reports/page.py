@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from portal import permissions
 from portal.loop import OPEN_STATES
 from portal.models import Report, ReportStatus
-from portal.reports import labels, timeline
+from portal.reports import action_panel, labels, timeline
+from portal.reports.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
 from portal.reports.forms import InvestigationForm, MessageForm
+from portal.reports.links import optional_url
 from portal.web import render
 
 Page = tuple[str, int]
@@ -34,14 +34,6 @@ class Action:
     name: str
     label: object
     url: str
-
-
-def optional_url(endpoint: str, **values: object) -> str | None:
-    """The URL of an endpoint, or None while no blueprint provides it."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def board_url() -> str:
@@ -75,6 +67,9 @@ def render_page(
     *,
     message_form: MessageForm | None = None,
     investigation: InvestigationForm | None = None,
+    action_form: AddActionForm | None = None,
+    summary_form: SummaryForm | None = None,
+    doubt_form: DoubtReplyForm | None = None,
     notice: str | None = None,
     saved: str | None = None,
     status: int = 200,
@@ -95,5 +90,13 @@ def render_page(
         "investigation": investigation or investigation_form(report),
         "notice": notice,
         "saved": saved,
+        **action_panel.context(
+            report,
+            current_user,
+            can_act,
+            action_form=action_form,
+            summary_form=summary_form,
+            doubt_form=doubt_form,
+        ),
     }
     return render("reports/show.html", "reports/_workspace.html", **context), status

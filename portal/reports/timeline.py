@@ -23,11 +23,40 @@ LABELS = {
     "question": _l("Question to the reporter"),
     "note": _l("Internal note"),
     "reporter_answered": _l("The reporter answered"),
+    "action_added": _l("Corrective action added"),
+    "action_done": _l("Corrective action done"),
+    "action_verified": _l("Corrective action verified"),
+    "action_reopened": _l("Corrective action reopened: the check failed"),
+    "action_cancelled": _l("Corrective action cancelled"),
+    "action_reassigned": _l("Corrective action reassigned"),
+    "action_due_changed": _l("Corrective action due date changed"),
+    "in_progress": _l("In progress: work on a fix started"),
+    "fixed": _l("Fixed: every action is done"),
+    "no_actions": _l("No corrective action left: back to Acknowledged"),
+    "closed": _l("Closed"),
+    "summary": _l("“What we fixed” summary written"),
+    "reporter_confirmed": _l("The reporter confirmed it is fixed"),
+    "reporter_doubted": _l("The reporter says it is not really fixed"),
+    "doubt_answered": _l("Reply to the reporter's doubt"),
 }
-# Event kinds that carry one message, and which messages those are.
-MESSAGE_KINDS = ("question", "note", "reporter_answered")
+# The events that carry one message, and the queue of messages each takes it from: staff
+# messages the reporter reads ("team"), internal notes, and the reporter's own words.
+CARRIES = {
+    "question": "team",
+    "doubt_answered": "team",
+    "note": "note",
+    "reporter_answered": "reporter",
+    "reporter_confirmed": "reporter",
+    "reporter_doubted": "reporter",
+}
+# The reporter's "Is it fixed?" answer carries a message only when they added words.
+WORDS_OPTIONAL = {"reporter_confirmed", "reporter_doubted"}
+# A message whose event is missing shows as this kind.
+LEFT_OVER_KIND = {"team": "question", "note": "note", "reporter": "reporter_answered"}
 # What the reporter did themselves: for an anonymous report, timed only to the hour.
-REPORTER_KINDS = {"submitted", "reporter_answered"}
+REPORTER_KINDS = {"submitted", "reporter_answered", "reporter_confirmed", "reporter_doubted"}
+# Shown to the reporter on /followup: tagged so on the staff timeline.
+SHOWN_KINDS = {"question", "doubt_answered"}
 
 
 @dataclass(frozen=True)
@@ -41,17 +70,27 @@ class Entry:
     note: str | None
     body: str | None
     coarse: bool  # shown only to the hour
+    public_action: bool = False  # a step of an action staff chose to show the reporter
 
     @property
     def internal(self) -> bool:
         return self.kind == "note"
 
+    @property
+    def shown(self) -> bool:
+        """A staff message, or a step of a visible action, that the reporter reads on /followup."""
+        return self.kind in SHOWN_KINDS or self.public_action
 
-def message_kind(message: Message) -> str:
-    """The event kind a message belongs to."""
+    @property
+    def by_reporter(self) -> bool:
+        return self.kind in REPORTER_KINDS
+
+
+def message_queue(message: Message) -> str:
+    """Which queue a message belongs to: see CARRIES."""
     if message.internal:
         return "note"
-    return "reporter_answered" if message.from_reporter else "question"
+    return "reporter" if message.from_reporter else "team"
 
 
 def _label(kind: str) -> object:
@@ -59,32 +98,35 @@ def _label(kind: str) -> object:
 
 
 def entries(report: Report) -> list[Entry]:
-    """Every event, oldest first; a question, note or answer with its message's text.
+    """Every event, oldest first; one that carries a message shows the message's text.
 
-    loop.py appends each such message together with its event, so the n-th event of a kind
-    carries the n-th message of that kind. A message without its event still shows.
+    loop.py appends each such message together with its event, so the n-th event taking from
+    a queue carries the n-th message of that queue. A message without its event still shows.
     """
-    queues: dict[str, deque[Message]] = {kind: deque() for kind in MESSAGE_KINDS}
+    queues: dict[str, deque[Message]] = {queue: deque() for queue in LEFT_OVER_KIND}
     for message in report.messages:
-        queues[message_kind(message)].append(message)
+        queues[message_queue(message)].append(message)
     coarse = report.is_anonymous
     lines = [_event_entry(event, queues, coarse) for event in report.events]
-    for kind, left in queues.items():
+    for queue, left in queues.items():
+        kind = LEFT_OVER_KIND[queue]
         lines.extend(_message_entry(kind, message, coarse) for message in left)
     return sorted(lines, key=lambda entry: entry.at)
 
 
 def _event_entry(event: ReportEvent, queues: dict[str, deque[Message]], coarse: bool) -> Entry:
-    queue = queues.get(event.kind)
-    body = queue.popleft().body if queue else None
+    queue = queues.get(CARRIES.get(event.kind, ""))
+    carries = bool(queue) and (event.kind not in WORDS_OPTIONAL or bool(event.note))
+    body = queue.popleft().body if queue and carries else None
     return Entry(
         at=event.created_at,
         kind=event.kind,
         label=_label(event.kind),
         actor=event.actor.name if event.actor is not None else None,
-        note=event.note,
+        note=None if body is not None and body == event.note else event.note,
         body=body,
         coarse=coarse and event.kind in REPORTER_KINDS,
+        public_action=event.public and event.action_id is not None,
     )
 
 
@@ -110,7 +152,7 @@ def entry_time(entry: Entry, timezone: str) -> str:
 def who_changed(report: Report) -> str:
     """Who made the latest change, for the conflict message."""
     latest = report.events[-1] if report.events else None
-    if latest is not None and latest.actor is None and latest.kind == "reporter_answered":
+    if latest is not None and latest.actor is None and latest.kind in REPORTER_KINDS:
         return str(_l("the reporter"))
     if report.last_actor is not None:
         return report.last_actor.name

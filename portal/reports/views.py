@@ -2,70 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from portal import loop
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.models import Location, Report
-from portal.reports import access, bp, entry, labels, timeline
+from portal.models import Location
+from portal.reports import access, bp, entry
 from portal.reports.forms import InvestigationForm, MessageForm, StaffReportForm
 from portal.reports.page import Page, render_page
-from portal.web import is_fragment_request
-
-
-def _conflict(report_id: int, **forms: object) -> Page:
-    """The fresh page (409), keeping what the user typed, saying who changed the report."""
-    fresh = access.reload(report_id)
-    investigation = forms.get("investigation")
-    if isinstance(investigation, InvestigationForm):
-        investigation.version.data = str(fresh.version)
-    notice = _(
-        "Changed by %(name)s a moment ago — here is the latest.",
-        name=timeline.who_changed(fresh),
-    )
-    return render_page(fresh, notice=notice, status=409, **forms)  # type: ignore[arg-type]
-
-
-def _apply(report: Report, change: Callable[[], object], **forms: object) -> Page | None:
-    """Make one loop change and commit; None when saved, else the page explaining why not."""
-    report_id = report.id  # a failed flush leaves the object unreadable until the rollback
-    try:
-        change()
-        db.session.commit()
-    except (loop.Conflict, StaleDataError):
-        return _conflict(report_id, **forms)
-    except loop.PermissionDenied:
-        abort(403)
-    except (loop.TransitionError, loop.InvalidInput) as problem:
-        fresh = access.reload(report_id)
-        if isinstance(problem, loop.TransitionError):
-            notice = _(
-                "This report is %(status)s: that is not possible now.", status=_status(fresh)
-            )
-            return render_page(fresh, notice=notice, status=409, **forms)  # type: ignore[arg-type]
-        notice = _("That could not be saved: %(reason)s.", reason=str(problem))
-        return render_page(fresh, notice=notice, status=422, **forms)  # type: ignore[arg-type]
-    return None
-
-
-def _status(report: Report) -> str:
-    return str(labels.label(labels.STATUS, report.status)).lower()
-
-
-def _done(report: Report, message: str) -> Page | Response:
-    """After a change: the workspace for htmx, else back to the page (303) with the message."""
-    if is_fragment_request():
-        return render_page(report, saved=message)
-    flash(message, "info")
-    return redirect(url_for("reports.show", report_id=report.id), 303)
+from portal.reports.responses import apply as _apply
+from portal.reports.responses import done as _done
 
 
 @bp.get("/<int:report_id>")

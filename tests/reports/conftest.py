@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal import codes, loop
+from portal import codes, corrective, loop
 from portal.extensions import db
-from portal.models import Category, Location, Report, User
+from portal.models import Category, CorrectiveAction, Location, Report, User
 from tests import factories
 
 HTMX = {"HX-Request": "true"}
@@ -118,3 +118,41 @@ def signed_in(login: factories.LoginActions, world: factories.World):
         return login.client
 
     return sign_in
+
+
+def add_action(
+    app: Flask,
+    report_id: int,
+    persona: factories.Persona,
+    *,
+    owner: factories.Persona,
+    description: str = "Fit a guard on the conveyor's nip point.",
+    level: str = "engineering",
+    due_on: date | None = None,
+    visible: bool = False,
+) -> int:
+    """Add a corrective action through corrective.add as a persona; returns its id."""
+    with app.app_context():
+        report = db.session.get(Report, report_id)
+        new = corrective.NewAction(
+            description=description,
+            control_level=level,
+            owner=db.session.get(User, owner.id),
+            due_on=due_on or date.today() + timedelta(days=14),
+            visible_to_reporter=visible,
+        )
+        action = corrective.add(report, db.session.get(User, persona.id), new)
+        db.session.commit()
+        return action.id
+
+
+def step(app: Flask, action_id: int, persona: factories.Persona, change: str, **kwargs) -> None:
+    """Apply one corrective.py function to an action as a persona, and commit."""
+    with app.app_context():
+        action = db.session.get(CorrectiveAction, action_id)
+        arguments = {
+            name: db.session.get(User, value.id) if isinstance(value, factories.Persona) else value
+            for name, value in kwargs.items()
+        }
+        getattr(corrective, change)(action, db.session.get(User, persona.id), **arguments)
+        db.session.commit()

@@ -44,6 +44,9 @@ ROUTES = [
     ("POST", "/reports/{report}/messages", ACT, 422),
     ("POST", "/reports/{report}/investigation", ACT, 422),
     ("POST", "/reports/{report}/answers-read", ACT, 303),
+    ("POST", "/reports/{report}/actions", ACT, 422),
+    ("POST", "/reports/{report}/summary", ACT, 422),
+    ("POST", "/reports/{report}/doubt", ACT, 422),
     ("GET", "/reports/new?location={location}", ACT, 200),
     ("POST", "/reports/new?location={location}", ACT, 422),
     ("GET", "/reports/new", CHOOSE, 200),
@@ -84,6 +87,9 @@ def test_access(app, client, login, world, ids, method, url, persona, site, expe
         "/reports/999999/messages",
         "/reports/999999/investigation",
         "/reports/999999/answers-read",
+        "/reports/999999/actions",
+        "/reports/999999/summary",
+        "/reports/999999/doubt",
         "/reports/new?location=999999",
     ],
 )
@@ -103,3 +109,11 @@ def test_a_deactivated_supervisor_is_signed_out(app, login, world):
         db.session.get(User, world.supervisor_a.id).active = False
         db.session.commit()
     assert login.client.get(f"/reports/{made.id}").status_code == 302
+
+
+@pytest.mark.parametrize("form", ["actions", "summary", "doubt"])
+def test_htmx_posts_after_the_session_ended_are_sent_to_sign_in(app, client, world, form):
+    made = make_report(app, world)
+    response = post(client, f"/reports/{made.id}/{form}", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
