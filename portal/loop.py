@@ -392,9 +392,14 @@ def record_action_event(
 
 
 def begin_action_work(report: Report, actor: User, now: datetime) -> None:
-    """Work on actions starts: a report nobody acknowledged yet is acknowledged by doing so."""
+    """Work on actions starts: a report nobody acknowledged yet is acknowledged by doing so,
+    and a new action is the answer to a reporter's "not really" (the fix will be redone)."""
     if report.status == ReportStatus.NEW:
         acknowledge(report, actor, at=now)
+    if report.fix_disputed:
+        report.fix_disputed = False
+        report.awaiting_staff = False
+        _record(report, actor, "doubt_answered", now, note="a new action was added", public=True)
 
 
 def _counting(report: Report) -> list[CorrectiveAction]:
@@ -498,6 +503,7 @@ def reporter_verdict(report: Report, verdict: str, words: str | None = None) -> 
     if text:
         report.messages.append(Message(author=None, body=text, internal=False, created_at=now))
     if verdict == ReporterVerdict.YES:
+        report.fix_disputed = False  # the reporter's own doubt, withdrawn by the reporter
         return _record(report, None, "reporter_confirmed", now, note=text, public=True)
     report.fix_disputed = True
     report.awaiting_staff = True

@@ -331,3 +331,13 @@ def test_rating_a_report_high_potential_tells_the_site_safety_managers_once(ctx)
     ).all()
     assert [row.recipient for row in rows] == [ctx.world.safety.email]
     assert rows[0].subject.startswith("[Closecall] HIGH-POTENTIAL: report #")
+
+
+def test_a_new_action_answers_the_reporters_doubt_and_the_work_starts_again(ctx):
+    _done_and_verified(ctx, ctx.add())
+    loop.reporter_verdict(ctx.report, "not_really", "Still wobbles")
+    db.session.commit()
+    ctx.add(description="Bolt the guard to the floor")
+    report = ctx.report
+    assert report.status == ReportStatus.IN_PROGRESS and not report.fix_disputed
+    assert ctx.kinds()[-3:] == ["doubt_answered", "action_added", "in_progress"]
