@@ -49,6 +49,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
+    from portal.closeout import bp as closeout_bp
     from portal.followup import bp as followup_bp
     from portal.report import bp as report_bp
     from portal.reports import bp as reports_bp
@@ -59,7 +60,16 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     # carry a signed one-time submission token instead (portal/tokens.py).
     csrf.exempt(report_bp)
     csrf.exempt(followup_bp)
-    for blueprint in (report_bp, followup_bp, auth_bp, staff_bp, admin_bp, reports_bp, triage_bp):
+    for blueprint in (
+        report_bp,
+        followup_bp,
+        auth_bp,
+        staff_bp,
+        admin_bp,
+        reports_bp,
+        triage_bp,
+        closeout_bp,
+    ):
         app.register_blueprint(blueprint)
 
     from portal.cli import portal_cli

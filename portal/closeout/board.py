@@ -1,0 +1,270 @@
+"""The closeout board's queries: filters from the URL, the five columns, their counts.
+
+Due dates are days at the site, so "overdue" and "due this week" are decided against each
+site's own today. Sites sharing a today (at most a few: time zones span about a day) share
+one SQL condition, so the whole board is three queries whatever the number of cards: the
+visible sites with their time zones, the counts, and the ranked cards with their joins.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from portal import permissions, sla
+from portal.closeout.labels import (
+    COLUMN_LABELS,
+    COLUMNS,
+    DONE,
+    LATER,
+    OVERDUE,
+    THIS_WEEK,
+    VERIFIED,
+)
+from portal.extensions import db
+from portal.models import ActionStatus, CorrectiveAction, Report, Site, User
+from portal.timeutil import utcnow
+
+BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters
+VERIFIED_DAYS = 30
+
+OPEN = ActionStatus.OPEN.value
+CARD_LOADS = (
+    joinedload(CorrectiveAction.report).joinedload(Report.site),
+    joinedload(CorrectiveAction.report).joinedload(Report.location),
+    joinedload(CorrectiveAction.owner),
+    joinedload(CorrectiveAction.completed_by),
+    joinedload(CorrectiveAction.verified_by),
+)
+
+
+def now() -> datetime:
+    """The board's clock (naive UTC); tests move it."""
+    return utcnow()
+
+
+def today_at(timezone: str) -> date:
+    """The calendar day now at a site."""
+    return sla.site_today(now(), timezone)
+
+
+@dataclass
+class Filters:
+    """What the board is narrowed to; `notes` says which values were ignored and why."""
+
+    site: int | None = None
+    owner: int | None = None
+    mine: bool = False
+    hipo: bool = False
+    notes: list[Any] = field(default_factory=list)
+
+    def args(self) -> dict[str, str]:
+        """The filters as URL parameters, only those set: the bookmarkable board address."""
+        values = {
+            "site": self.site,
+            "owner": self.owner,
+            "mine": 1 if self.mine else None,
+            "hipo": 1 if self.hipo else None,
+        }
+        return {key: str(value) for key, value in values.items() if value is not None}
+
+    def owner_id(self, user: User) -> int | None:
+        """The owner the cards must have: the user with `mine`, else the owner filter."""
+        return user.id if self.mine else self.owner
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its key, how many actions it holds, and the first BOARD_LIMIT cards."""
+
+    key: str
+    count: int
+    cards: list[CorrectiveAction]
+
+    @property
+    def label(self) -> Any:
+        return COLUMN_LABELS[self.key][0]
+
+    @property
+    def hint(self) -> Any:
+        return COLUMN_LABELS[self.key][1]
+
+    @property
+    def more(self) -> int:
+        return max(self.count - BOARD_LIMIT, 0)
+
+
+def _number(args: Mapping[str, str], name: str, notes: list[Any], label: Any) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw.isascii() and raw.isdigit() and len(raw) < 10:
+        return int(raw)
+    notes.append(
+        _l("Ignored the %(filter)s filter: “%(value)s” is not valid.", filter=label, value=raw[:40])
+    )
+    return None
+
+
+def _flag(args: Mapping[str, str], name: str, notes: list[Any], note: Any) -> bool:
+    raw = (args.get(name) or "").strip()
+    if raw not in ("", "0", "1"):
+        notes.append(note)
+    return raw == "1"
+
+
+def parse_filters(args: Mapping[str, str], user: User) -> Filters:
+    """Read the filters from URL parameters; invalid values, or not the user's, are ignored."""
+    notes: list[Any] = []
+    filters = Filters(notes=notes)
+    filters.site = _number(args, "site", notes, _l("site"))
+    if filters.site is not None and not permissions.can_view_site(user, filters.site):
+        notes.append(_l("Ignored the site filter: not a site you can see."))
+        filters.site = None
+    filters.owner = _number(args, "owner", notes, _l("owner"))
+    filters.mine = _flag(args, "mine", notes, _l("Ignored “mine”: use 1 to show only yours."))
+    if filters.mine and filters.owner is not None and filters.owner != user.id:
+        notes.append(_l("Ignored the owner filter: “only mine” is on."))
+        filters.owner = None
+    filters.hipo = _flag(
+        args, "hipo", notes, _l("Ignored the high-potential filter: use 1 to show only those.")
+    )
+    return filters
+
+
+def visible_sites(user: User, filters: Filters | None = None) -> list[Site]:
+    """The sites the user sees (only the filtered one when the site filter is on), by name."""
+    query = select(Site).where(permissions.at_visible_sites(user, Site.id)).order_by(Site.name)
+    if filters is not None and filters.site is not None:
+        query = query.where(Site.id == filters.site)
+    return list(db.session.scalars(query).all())
+
+
+def _days(sites: list[Site]) -> dict[date, list[int]]:
+    """The sites grouped by their calendar day now."""
+    groups: dict[date, list[int]] = defaultdict(list)
+    for site in sites:
+        groups[today_at(site.timezone)].append(site.id)
+    return groups
+
+
+def _before(days: dict[date, list[int]], shift: timedelta) -> ColumnElement[bool]:
+    """Due before the site's today + shift."""
+    parts = [
+        and_(CorrectiveAction.site_id.in_(ids), CorrectiveAction.due_on < day + shift)
+        for day, ids in days.items()
+    ]
+    return or_(*parts) if parts else false()
+
+
+def _bucket(days: dict[date, list[int]]) -> ColumnElement[str]:
+    """The column of an action, in SQL (the same rule as bucket_of below)."""
+    return case(
+        (CorrectiveAction.status == DONE, DONE),
+        (CorrectiveAction.status == VERIFIED, VERIFIED),
+        (_before(days, timedelta(0)), OVERDUE),
+        (_before(days, sla.WEEK), THIS_WEEK),
+        else_=LATER,
+    )
+
+
+def _scoped(user: User, filters: Filters, days: dict[date, list[int]]) -> Select[Any]:
+    """Actions on the board: open, done, recently verified, at the user's sites, filtered."""
+    recent = now() - timedelta(days=VERIFIED_DAYS)
+    query = select(
+        CorrectiveAction.id,
+        _bucket(days).label("bucket"),
+        CorrectiveAction.status,
+        CorrectiveAction.due_on,
+        CorrectiveAction.completed_at,
+        CorrectiveAction.verified_at,
+    ).where(
+        or_(
+            CorrectiveAction.status.in_([OPEN, DONE]),
+            and_(CorrectiveAction.status == VERIFIED, CorrectiveAction.verified_at >= recent),
+        ),
+        permissions.at_visible_sites(user, CorrectiveAction.site_id),
+    )
+    if filters.site is not None:
+        query = query.where(CorrectiveAction.site_id == filters.site)
+    owner = filters.owner_id(user)
+    if owner is not None:
+        query = query.where(CorrectiveAction.owner_id == owner)
+    if filters.hipo:
+        query = query.join(Report, Report.id == CorrectiveAction.report_id).where(
+            Report.high_potential.is_(True)
+        )
+    return query
+
+
+def counts(user: User, filters: Filters, sites: list[Site]) -> dict[str, int]:
+    """How many actions each column holds."""
+    # grouped in an outer query: PostgreSQL cannot match a GROUP BY on a CASE with bound dates
+    base = _scoped(user, filters, _days(sites)).subquery()
+    rows = db.session.execute(select(base.c.bucket, func.count()).group_by(base.c.bucket)).all()
+    found = {bucket: count for bucket, count in rows}
+    return {key: found.get(key, 0) for key in COLUMNS}
+
+
+def heads(totals: dict[str, int]) -> list[Column]:
+    """The columns without cards: what the headings need to update their counts."""
+    return [Column(key, totals[key], []) for key in COLUMNS]
+
+
+def columns(
+    user: User, filters: Filters, sites: list[Site], limit: int | None = None
+) -> list[Column]:
+    """The five columns, each with its count and its first BOARD_LIMIT cards in its order.
+
+    Overdue and due soonest first; done oldest-completed first (waiting longest to be
+    checked); verified newest first.
+    """
+    base = _scoped(user, filters, _days(sites)).subquery()
+    open_first = case((base.c.status == OPEN, base.c.due_on))
+    done_first = case((base.c.status == DONE, base.c.completed_at))
+    verified_first = case((base.c.status == VERIFIED, base.c.verified_at))
+    rank = func.row_number().over(
+        partition_by=base.c.bucket,
+        order_by=(open_first, done_first, verified_first.desc(), base.c.id),
+    )
+    ranked = select(base.c.id, base.c.bucket, rank.label("rank")).subquery()
+    query = (
+        select(CorrectiveAction, ranked.c.bucket)
+        .join(ranked, ranked.c.id == CorrectiveAction.id)
+        .where(ranked.c.rank <= (limit or BOARD_LIMIT))
+        .order_by(ranked.c.rank)
+        .options(*CARD_LOADS)
+    )
+    cards: dict[str, list[CorrectiveAction]] = defaultdict(list)
+    for action, bucket in db.session.execute(query).unique().all():
+        cards[bucket].append(action)
+    totals = counts(user, filters, sites)
+    return [Column(key, totals[key], cards[key]) for key in COLUMNS]
+
+
+def bucket_of(action: CorrectiveAction) -> str | None:
+    """The column an action belongs in now (None: not on the board)."""
+    if action.status in (DONE, VERIFIED):
+        return action.status
+    if action.status != OPEN:
+        return None
+    return sla.due_bucket(action.due_on, today_at(action.report.site.timezone))
+
+
+def still_shown(action: CorrectiveAction, user: User, filters: Filters) -> str | None:
+    """The column the action now belongs in on this filtered board (None: it leaves it)."""
+    owner = filters.owner_id(user)
+    if filters.site is not None and action.site_id != filters.site:
+        return None
+    if owner is not None and action.owner_id != owner:
+        return None
+    if filters.hipo and not action.report.high_potential:
+        return None
+    return bucket_of(action)

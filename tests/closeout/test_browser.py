@@ -1,0 +1,148 @@
+"""The closeout board in a real browser (Debian's chromium; skipped where it is missing):
+forms open inside the card, a completed action moves column in place with its photo, the
+verifier sends it back, and the layout is one column on a phone and five on a wide laptop."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
+    PHONE,
+    _open_context,
+    browser,
+    live_server,
+)
+from tests.browser.helpers import fits_the_screen
+from tests.closeout.helpers import add_action, jpeg, new_report
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+WIDE = {"width": 1440, "height": 900}
+
+
+@pytest.fixture
+def laptop(browser, live_server):  # noqa: F811 - the imported fixtures
+    yield from _open_context(browser, live_server, viewport=WIDE, locale="en-US")
+
+
+@pytest.fixture
+def phone(browser, live_server):  # noqa: F811
+    """A 390 px wide window (not mobile emulation, which widens the page to fit its content)."""
+    yield from _open_context(browser, live_server, viewport=PHONE, locale="en-US")
+
+
+def _sign_in(page, persona) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(persona.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/staff/"))
+
+
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/login"))
+
+
+def test_an_action_is_completed_sent_back_and_verified_in_place(app, laptop, world, tmp_path):
+    rid = new_report(app, world.location_a)
+    aid = add_action(app, rid, world.admin, world.supervisor_a, days=-2)
+    photo = tmp_path / "fix.jpg"
+    photo.write_bytes(jpeg((120, 90)))
+    page = laptop.new_page()
+    _sign_in(page, world.supervisor_a)
+    page.goto("/closeout")
+    card = page.locator(f"#cards-overdue #action-{aid}")
+    assert "2 days overdue" in card.inner_text()
+
+    # The owner opens the form inside the card (a 422 would count as a page problem here:
+    # refusals are covered by the route tests).
+    card.get_by_role("link", name=re.compile("^Mark done")).click()
+    form = page.locator(f"#action-{aid} form.complete-form")
+    form.wait_for()
+
+    # With a note and a photo the card moves to Done, without leaving the page.
+    form.get_by_label("What was done?").fill("Guard fitted on press 2")
+    form.get_by_label("Photo of the fix (optional)").set_input_files(str(photo))
+    form.get_by_role("button", name="Mark done", exact=True).click()
+    done = page.locator(f"#cards-done #action-{aid}")
+    done.wait_for()
+    assert page.locator(f"#cards-overdue #action-{aid}").count() == 0
+    assert page.locator("#head-done .count").inner_text() == "1"
+    assert page.locator("#head-overdue .count").inner_text() == "0"
+    thumb = done.locator("img")
+    thumb.wait_for()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
+    assert "You completed this: someone else verifies it." in done.inner_text()
+    assert page.url.endswith("/closeout")
+
+    # The safety manager checks it: not fixed, sent back with the reason.
+    _sign_out(page)
+    _sign_in(page, world.safety)
+    page.goto("/closeout")
+    page.locator(f"#cards-done #action-{aid}").get_by_role(
+        "link", name=re.compile("^Verify")
+    ).click()
+    form = page.locator(f"#action-{aid} form.verify-form")
+    assert "Completed by sup.a." in form.inner_text()
+    form.get_by_label("How did you check the fix?").fill("The guard is loose")
+    form.get_by_role("button", name="Not fixed — send back").click()
+    page.locator(f"#cards-overdue #action-{aid}").wait_for()
+    assert page.locator(f"#cards-done #action-{aid}").count() == 0
+
+    # Done again, by the admin this time; the safety manager verifies it.
+    _sign_out(page)
+    _sign_in(page, world.admin)
+    page.goto("/closeout")
+    page.locator(f"#action-{aid}").get_by_role("link", name=re.compile("^Mark done")).click()
+    form = page.locator(f"#action-{aid} form.complete-form")
+    form.get_by_label("What was done?").fill("Guard re-bolted")
+    form.get_by_role("button", name="Mark done", exact=True).click()
+    page.locator(f"#cards-done #action-{aid}").wait_for()
+    _sign_out(page)
+    _sign_in(page, world.safety)
+    page.goto("/closeout")
+    page.locator(f"#action-{aid}").get_by_role("link", name=re.compile("^Verify")).click()
+    form = page.locator(f"#action-{aid} form.verify-form")
+    form.get_by_label("How did you check the fix?").fill("Pulled on it: holds")
+    form.get_by_role("button", name="Verified — the fix holds").click()
+    verified = page.locator(f"#cards-verified #action-{aid}")
+    verified.wait_for()
+    assert "Verified by safety" in verified.inner_text()
+
+
+def test_cancel_in_a_form_brings_back_the_plain_card(app, laptop, world):
+    aid = add_action(app, new_report(app, world.location_a), world.admin, world.supervisor_a)
+    page = laptop.new_page()
+    _sign_in(page, world.supervisor_a)
+    page.goto("/closeout")
+    card = page.locator(f"#action-{aid}")
+    card.get_by_role("link", name=re.compile("^Change due date")).click()
+    page.locator(f"#action-{aid} form.due-form").wait_for()
+    page.locator(f"#action-{aid}").get_by_role("link", name="Cancel", exact=True).click()
+    page.locator(f"#action-{aid} .card-actions").wait_for()
+    assert page.locator(f"#action-{aid} form").count() == 0
+    assert page.url.endswith("/closeout")
+
+
+def test_five_columns_on_a_wide_laptop_and_one_on_a_phone(app, laptop, phone, world):
+    add_action(app, new_report(app, world.location_a), world.admin, world.supervisor_a)
+    heads = ["overdue", "this_week", "later", "done", "verified"]
+    for browsing, one_row in ((laptop, True), (phone, False)):
+        page = browsing.new_page()
+        _sign_in(page, world.supervisor_a)
+        page.goto("/closeout")
+        boxes = [page.locator(f"#head-{key}").bounding_box() for key in heads]
+        tops = {round(box["y"]) for box in boxes}
+        lefts = {round(box["x"]) for box in boxes}
+        if one_row:
+            assert len(tops) == 1 and len(lefts) == 5
+        else:
+            assert len(lefts) == 1 and len(tops) == 5
+        assert fits_the_screen(page)
+        page.close()
