@@ -8,12 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
-    PHONE,
-    _open_context,
-    browser,
-    live_server,
-)
+from tests.browser.conftest import PHONE, _open_context
 from tests.browser.helpers import fits_the_screen
 from tests.closeout.helpers import add_action, jpeg, new_report
 from tests.factories import PASSWORD
@@ -24,12 +19,12 @@ WIDE = {"width": 1440, "height": 900}
 
 
 @pytest.fixture
-def laptop(browser, live_server):  # noqa: F811 - the imported fixtures
+def laptop(browser, live_server):
     yield from _open_context(browser, live_server, viewport=WIDE, locale="en-US")
 
 
 @pytest.fixture
-def phone(browser, live_server):  # noqa: F811
+def narrow(browser, live_server):
     """A 390 px wide window (not mobile emulation, which widens the page to fit its content)."""
     yield from _open_context(browser, live_server, viewport=PHONE, locale="en-US")
 
@@ -130,10 +125,10 @@ def test_cancel_in_a_form_brings_back_the_plain_card(app, laptop, world):
     assert page.url.endswith("/closeout")
 
 
-def test_five_columns_on_a_wide_laptop_and_one_on_a_phone(app, laptop, phone, world):
+def test_five_columns_on_a_wide_laptop_and_one_on_a_phone(app, laptop, narrow, world):
     add_action(app, new_report(app, world.location_a), world.admin, world.supervisor_a)
     heads = ["overdue", "this_week", "later", "done", "verified"]
-    for browsing, one_row in ((laptop, True), (phone, False)):
+    for browsing, one_row in ((laptop, True), (narrow, False)):
         page = browsing.new_page()
         _sign_in(page, world.supervisor_a)
         page.goto("/closeout")
