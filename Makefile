@@ -25,13 +25,16 @@ run: $(STAMP)
 ## make test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
 test: test-sqlite test-postgresql
 
+# test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs in this process
+TEST_WORKERS ?= auto
+
 test-sqlite: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgresql: $(STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/pytest --db=postgresql; \
+		$(BIN)/pytest -n $(TEST_WORKERS) --db=postgresql; \
 	else \
 		echo "== PostgreSQL pass skipped: TEST_DATABASE_URL is not set"; \
 	fi

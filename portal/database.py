@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,10 +18,17 @@ WRITE_OPTION = "closecall_write"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def configure_engine(engine: Engine) -> None:
-    """Make SQLite durable and safe under concurrent writers; PostgreSQL needs nothing."""
-    if engine.dialect.name != "sqlite":
+    """Make SQLite durable and safe under concurrent writers; PostgreSQL needs nothing.
+
+    Idempotent: an engine shared by several apps (the test suite does) is hooked once.
+    """
+    if engine.dialect.name != "sqlite" or engine in _CONFIGURED:
         return
+    _CONFIGURED.add(engine)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

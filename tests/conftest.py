@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from portal import create_app
 from portal.extensions import db
@@ -34,6 +34,29 @@ def _cheap_password_hashing() -> Iterator[None]:
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
     passwords._hasher = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_engine_per_database() -> Iterator[None]:
+    """Every test builds its own app; they share one engine per database URL, so SQLAlchemy's
+    compiled-statement cache survives from test to test (compiling anew was a tenth of the
+    run). Each test still ends with the engine's pool disposed."""
+    from flask_sqlalchemy import SQLAlchemy
+
+    original = SQLAlchemy._make_engine
+    engines: dict[str, Engine] = {}
+
+    def make_engine(self, bind_key, options, app):  # type: ignore[no-untyped-def]
+        key = repr(sorted((name, repr(value)) for name, value in options.items()))
+        if key not in engines:
+            engines[key] = original(self, bind_key, options, app)
+        return engines[key]
+
+    SQLAlchemy._make_engine = make_engine  # type: ignore[method-assign]
+    yield
+    SQLAlchemy._make_engine = original  # type: ignore[method-assign]
+    for engine in engines.values():
+        engine.dispose()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -126,12 +149,17 @@ def _empty_tables(app: Flask) -> None:
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as conn:
+            for table in tables:
+                conn.execute(table.delete())
             if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{table.name}"' for table in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+                # ids start at 1 again, as on SQLite (DELETE and setval: five times quicker
+                # than TRUNCATE ... RESTART IDENTITY on a test's few rows)
+                restarts = ", ".join(
+                    f"setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
+                    for table in tables
+                    if "id" in table.c
+                )
+                conn.execute(text(f"SELECT {restarts}"))
             # reference data the migrations seed
             categories = db.metadata.tables["categories"]
             conn.execute(
