@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from portal import permissions, sla
+from portal import params, permissions, sla
 from portal.closeout.labels import (
     COLUMN_LABELS,
     COLUMNS,
@@ -101,39 +101,20 @@ class Column:
         return max(self.count - BOARD_LIMIT, 0)
 
 
-def _number(args: Mapping[str, str], name: str, notes: list[Any], label: Any) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    if raw.isascii() and raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    notes.append(
-        _l("Ignored the %(filter)s filter: “%(value)s” is not valid.", filter=label, value=raw[:40])
-    )
-    return None
-
-
-def _flag(args: Mapping[str, str], name: str, notes: list[Any], note: Any) -> bool:
-    raw = (args.get(name) or "").strip()
-    if raw not in ("", "0", "1"):
-        notes.append(note)
-    return raw == "1"
-
-
 def parse_filters(args: Mapping[str, str], user: User) -> Filters:
     """Read the filters from URL parameters; invalid values, or not the user's, are ignored."""
     notes: list[Any] = []
     filters = Filters(notes=notes)
-    filters.site = _number(args, "site", notes, _l("site"))
+    filters.site = params.number(args, "site", notes, _l("site"))
     if filters.site is not None and not permissions.can_view_site(user, filters.site):
         notes.append(_l("Ignored the site filter: not a site you can see."))
         filters.site = None
-    filters.owner = _number(args, "owner", notes, _l("owner"))
-    filters.mine = _flag(args, "mine", notes, _l("Ignored “mine”: use 1 to show only yours."))
+    filters.owner = params.number(args, "owner", notes, _l("owner"))
+    filters.mine = params.flag(args, "mine", notes, _l("Ignored “mine”: use 1 to show only yours."))
     if filters.mine and filters.owner is not None and filters.owner != user.id:
         notes.append(_l("Ignored the owner filter: “only mine” is on."))
         filters.owner = None
-    filters.hipo = _flag(
+    filters.hipo = params.flag(
         args, "hipo", notes, _l("Ignored the high-potential filter: use 1 to show only those.")
     )
     return filters

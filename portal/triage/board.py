@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select
 
-from portal import permissions, sla
+from portal import params, permissions, sla
 from portal.extensions import db
 from portal.models import BOARD_STATES, Location, Report, User
 from portal.triage.access import CARD_LOADS
@@ -85,41 +85,27 @@ class Column:
         return max(self.count - BOARD_LIMIT, 0)
 
 
-def _number(args: Mapping[str, str], name: str, notes: list[Any], label: Any) -> int | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    if raw.isascii() and raw.isdigit() and len(raw) < 10:
-        return int(raw)
-    notes.append(
-        _l("Ignored the %(filter)s filter: “%(value)s” is not valid.", filter=label, value=raw[:40])
-    )
-    return None
-
-
 def parse_filters(args: Mapping[str, str], user: User) -> Filters:
     """Read the filters from URL parameters; invalid values, or not the user's, are ignored."""
     notes: list[Any] = []
     filters = Filters(notes=notes)
-    filters.site = _number(args, "site", notes, _l("site"))
+    filters.site = params.number(args, "site", notes, _l("site"))
     if filters.site is not None and not permissions.can_view_site(user, filters.site):
         notes.append(_l("Ignored the site filter: not a site you can see."))
         filters.site = None
-    filters.location = _number(args, "location", notes, _l("location"))
+    filters.location = params.number(args, "location", notes, _l("location"))
     if filters.location is not None:
         site_id = db.session.scalar(select(Location.site_id).where(Location.id == filters.location))
         if site_id is None or not permissions.can_view_site(user, site_id):
             notes.append(_l("Ignored the location filter: not a location you can see."))
             filters.location = None
-    filters.category = _number(args, "category", notes, _l("category"))
+    filters.category = params.number(args, "category", notes, _l("category"))
     if (args.get("owner") or "").strip() == UNASSIGNED:
         filters.owner = UNASSIGNED
     else:
-        filters.owner = _number(args, "owner", notes, _l("owner"))
-    hipo = (args.get("hipo") or "").strip()
-    filters.hipo = hipo == "1"
-    if hipo not in ("", "0", "1"):
-        notes.append(_l("Ignored the high-potential filter: use 1 to show only those."))
+        filters.owner = params.number(args, "owner", notes, _l("owner"))
+    hipo_note = _l("Ignored the high-potential filter: use 1 to show only those.")
+    filters.hipo = params.flag(args, "hipo", notes, hipo_note)
     filters.q = " ".join((args.get("q") or "").split())[:QUERY_MAX]
     return filters
 

@@ -14,35 +14,9 @@ from sqlalchemy import update
 
 from portal.extensions import db
 from portal.models import CorrectiveAction
+from tests.access import ACT, PERSONAS, READ
+from tests.access import LIST as BOARD
 from tests.closeout.helpers import HX, add_action, change, jpeg, new_report, post, text
-
-PERSONAS = ("admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", "anonymous")
-
-# status by persona, for (an action at site A, an action at site B)
-BOARD = {  # no object: the site does not matter
-    "admin": (200, 200),
-    "safety": (200, 200),
-    "supervisor_a": (200, 200),
-    "supervisor_b": (200, 200),
-    "viewer_a": (200, 200),
-    "anonymous": (302, 302),
-}
-READ = {
-    "admin": (200, 200),
-    "safety": (200, 404),
-    "supervisor_a": (200, 404),
-    "supervisor_b": (404, 200),
-    "viewer_a": (200, 404),
-    "anonymous": (302, 302),
-}
-ACT = {  # "ok" is 200 for a form page and 422 for a post of an empty form
-    "admin": ("ok", "ok"),
-    "safety": ("ok", 404),
-    "supervisor_a": ("ok", 404),
-    "supervisor_b": (404, "ok"),
-    "viewer_a": (403, 404),
-    "anonymous": (302, 302),
-}
 
 # {open}: an open action; {done}: a done one with a photo of the fix
 ROUTES = [

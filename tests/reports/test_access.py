@@ -8,27 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.access import ACT, PERSONAS
+from tests.access import READ_OK as READ
 from tests.reports.conftest import make_report, post
 
-PERSONAS = ("admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", "anonymous")
-
-# status by persona, for (site A, site B); "ok" is the route's success status
-READ = {
-    "admin": ("ok", "ok"),
-    "safety": ("ok", 404),
-    "supervisor_a": ("ok", 404),
-    "supervisor_b": (404, "ok"),
-    "viewer_a": ("ok", 404),
-    "anonymous": (302, 302),
-}
-ACT = {
-    "admin": ("ok", "ok"),
-    "safety": ("ok", 404),
-    "supervisor_a": ("ok", 404),
-    "supervisor_b": (404, "ok"),
-    "viewer_a": (403, 404),
-    "anonymous": (302, 302),
-}
 CHOOSE = {  # the place list: no object, so the site does not matter
     "admin": ("ok", "ok"),
     "safety": ("ok", "ok"),
