@@ -249,3 +249,13 @@ def test_retiring_needs_a_post_with_a_csrf_token(app, login, world, ids, recipie
     assert login.client.get(url).status_code == 405
     assert login.client.post(url).status_code == 400
     assert _rows(app, ids.site["a"])[0][-1] is True
+
+
+def test_a_safety_manager_reaches_the_page_from_the_posters_list(login, world, ids):
+    login.as_(world.safety)
+    html = login.client.get("/admin/posters").get_data(as_text=True)
+    assert f'href="/admin/sites/{ids.site["a"]}/recipients"' in html
+    assert f'href="/admin/sites/{ids.site["b"]}/recipients"' not in html
+    login.logout()
+    login.as_(world.supervisor_a)
+    assert "/recipients" not in login.client.get("/admin/posters").get_data(as_text=True)
