@@ -15,6 +15,7 @@ from portal.loop.base import (
     PlaceRef,
     StoredPhoto,
     TransitionError,
+    record,
 )
 from portal.loop.closing import (
     ACTIONABLE_STATES,
@@ -68,6 +69,7 @@ __all__ = [
     "investigate",
     "mark_answers_read",
     "merge",
+    "record",
     "record_action_event",
     "reporter_answers",
     "reporter_verdict",

@@ -69,6 +69,8 @@ class CorrectiveAction(db.Model):
     completion_photo: Mapped[str | None] = mapped_column(String(64), unique=True)
     completion_photo_width: Mapped[int | None]
     completion_photo_height: Mapped[int | None]
+    # staff explicitly marked the photo of the fix for the public feed ("after" photo)
+    completion_photo_public: Mapped[bool] = mapped_column(default=False)
 
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -146,6 +146,10 @@ class Report(db.Model):
     # flag, which keeps the report from closing until staff respond
     reporter_verdict: Mapped[str | None] = mapped_column(String(12))
     fix_disputed: Mapped[bool] = mapped_column(default=False)
+    # the public feed: what was reported, in neutral words staff wrote or approved (never the
+    # worker's raw text), and when it was published (None: not on any public page)
+    public_what: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
 
     site: Mapped[Site] = relationship()
     location: Mapped[Location] = relationship()

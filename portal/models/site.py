@@ -24,6 +24,9 @@ class Site(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # bumped whenever what the site's public feed shows changes (publish, unpublish, edits):
+    # the feed and the breakroom screens answer 304 while it stays the same
+    feed_version: Mapped[int] = mapped_column(default=0)
 
     locations: Mapped[list[Location]] = relationship(
         back_populates="site", order_by="Location.name"
