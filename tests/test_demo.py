@@ -262,3 +262,16 @@ def test_the_closeout_board_has_overdue_due_soon_waiting_and_verified_actions(re
 def test_the_demo_queues_no_mail(app, reports):
     with app.app_context():
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_most_closed_fixes_are_published_in_staff_words(reports):
+    from portal.demo.fixes import GENERAL_PUBLIC_WHAT, PUBLIC_WHAT
+
+    published = [report for report in reports if report.published_at is not None]
+    closed = [report for report in reports if report.status == ReportStatus.CLOSED]
+    assert len(published) >= 0.6 * len(closed)
+    for report in published:
+        assert report.status == ReportStatus.CLOSED and report.public_summary
+        assert report.public_what in {*PUBLIC_WHAT.values(), GENERAL_PUBLIC_WHAT}
+        first_closed = min(e.created_at for e in report.events if e.kind == "closed")
+        assert report.published_at >= first_closed

@@ -9,7 +9,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from portal import corrective, loop, sla
+from portal import corrective, loop, publishing, sla
 from portal.demo.fixes import (
     COMPLETION_NOTES,
     DOUBT,
@@ -17,6 +17,8 @@ from portal.demo.fixes import (
     DUE_DATE_REASONS,
     FIXES,
     GENERAL,
+    GENERAL_PUBLIC_WHAT,
+    PUBLIC_WHAT,
     VERIFICATION_NOTES,
 )
 from portal.models import CorrectiveAction, Report, User
@@ -62,7 +64,8 @@ class Closeout:
         fixes = FIXES.get(category, GENERAL)
         description, level, summary = self.rng.choice(fixes)
         owner = supervisor if self.rng.random() < 0.7 else safety
-        self._action(report, safety, owner, added, (description, level), high, summary)
+        words = PUBLIC_WHAT.get(category, GENERAL_PUBLIC_WHAT)
+        self._action(report, safety, owner, added, (description, level), high, summary, words)
         if self.rng.random() < 0.25:
             extra = self.rng.choice(FIXES["Procedural"])
             self._action(report, safety, supervisor, added, extra[:2], high, None)
@@ -76,6 +79,7 @@ class Closeout:
         fix: tuple[str, object],
         high: bool,
         summary: str | None,
+        public_what: str | None = None,
     ) -> None:
         description, level = fix
         timezone = report.site.timezone
@@ -121,6 +125,11 @@ class Closeout:
             if written < self.now:
                 self.schedule(written, lambda: self._summary(report, creator, summary, written))
                 self._maybe_verdict(report, creator, written)
+                # most fixes are shown to the crew (decided without the random generator, so
+                # the rest of the demo stays the same story)
+                if public_what and report.id % 7:
+                    words = public_what
+                    self.schedule(written, lambda: self._publish(report, creator, words, written))
 
     def _work_order(self, level: object) -> str | None:
         if str(level) in {"engineering", "elimination"} and self.rng.random() < 0.6:
@@ -177,6 +186,13 @@ class Closeout:
         )
         if report.closed_at is not None:
             report.closed_at = at
+
+    @staticmethod
+    def _publish(report: Report, actor: User, words: str, at: datetime) -> None:
+        if report.status != "closed" or report.published_at is not None:
+            return
+        stamped(report, at, lambda: publishing.publish(report, actor, public_what=words))
+        report.published_at = at
 
     def _maybe_verdict(self, report: Report, actor: User, written: datetime) -> None:
         """Some reporters answer "Is it fixed?"; one says "not really"."""

@@ -145,3 +145,17 @@ DUE_DATE_REASONS = [
 ]
 DOUBT = "The barrier is there but people still walk round the end of it."
 DOUBT_REPLY = "We looked again with the crew: the barrier now runs to the wall and there is a sign."
+# What was reported, in the neutral words staff publish (never the worker's own text).
+PUBLIC_WHAT = {
+    "Vehicles and traffic": "A forklift and a person on foot came too close in a shared area.",
+    "Dropped objects": "Something fell, or nearly fell, from height into a walkway.",
+    "Chemical": "A chemical was handled or stored in a way that could have hurt someone.",
+    "Procedural": "A job was done without a step that keeps people safe.",
+    "Environmental": "Water, poor light or a damaged floor made a slip or trip likely.",
+    "Equipment": "A machine or tool was missing a guard or was damaged.",
+    "Ergonomics": "A lift or reach put strain on someone's back or shoulders.",
+    "Mechanical": "A worn part on lifting gear could have failed.",
+    "Electrical": "A damaged cable or fitting could have given someone a shock.",
+    "Human factors": "Too much to do at once led to a close call.",
+}
+GENERAL_PUBLIC_WHAT = "A close call was reported in this area."
