@@ -50,6 +50,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.closeout import bp as closeout_bp
+    from portal.feed import bp as feed_bp
     from portal.followup import bp as followup_bp
     from portal.report import bp as report_bp
     from portal.reports import bp as reports_bp
@@ -60,6 +61,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     # carry a signed one-time submission token instead (portal/tokens.py).
     csrf.exempt(report_bp)
     csrf.exempt(followup_bp)
+    csrf.exempt(feed_bp)
     for blueprint in (
         report_bp,
         followup_bp,
@@ -69,6 +71,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         reports_bp,
         triage_bp,
         closeout_bp,
+        feed_bp,
     ):
         app.register_blueprint(blueprint)
 

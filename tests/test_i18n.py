@@ -14,8 +14,10 @@ WORKER_FACING = (
     "templates/report/",
     "templates/followup/",
     "templates/errors/",
+    "templates/feed/",
     "portal/report/",
     "portal/followup/",
+    "portal/feed/",
     "portal/photos.py",
 )
 METHOD_MAP = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]

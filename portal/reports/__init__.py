@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from portal.reports import action_views, views  # noqa: E402, F401
+from portal.reports import action_views, publish_views, views  # noqa: E402, F401
