@@ -169,7 +169,8 @@ def _empty_tables(app: Flask) -> None:
                     for index, name in enumerate(DEFAULT_CATEGORIES)
                 ],
             )
-        db.engine.dispose()
+        # the pool's connections stay open for the next test (the engine is shared):
+        # reconnecting to PostgreSQL for every test was a sixth of its pass
 
 
 @pytest.fixture
