@@ -50,6 +50,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.closeout import bp as closeout_bp
+    from portal.display import bp as display_bp
     from portal.feed import bp as feed_bp
     from portal.followup import bp as followup_bp
     from portal.report import bp as report_bp
@@ -61,6 +62,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     # carry a signed one-time submission token instead (portal/tokens.py).
     csrf.exempt(report_bp)
     csrf.exempt(followup_bp)
+    csrf.exempt(display_bp)
     csrf.exempt(feed_bp)
     for blueprint in (
         report_bp,
@@ -72,6 +74,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         triage_bp,
         closeout_bp,
         feed_bp,
+        display_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,144 @@
+"""What a breakroom screen's poll costs: one tiny query, and 304 while nothing changed.
+
+The ETag is computed without rendering, from the site's row (feed_version is bumped on every
+publish, unpublish and photo change), this month's figures (kept per site in the process for
+app.config["DISPLAY_FIGURES_SECONDS"], 45 s by default: a new report shows within that time),
+the language, the theme, the polling interval and the fragment template's source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flask import Response, abort, current_app, request
+from sqlalchemy import text
+
+from portal import publishing
+from portal.extensions import db
+from portal.models import Site
+
+FRAGMENT = "display/_content.html"
+THEMES = ("dark", "light")
+EVERY_DEFAULT, EVERY_MIN, EVERY_MAX = 60, 10, 600
+FIGURES_SECONDS = 45.0
+_MAX_SITES = 1024
+_MAX_FRAGMENTS = 256
+# Every poll runs this: a fixed statement built once (a textual one has a trivial cache key,
+# where an ORM select costs SQLAlchemy a cache-key walk on each execution).
+_SCREEN = text(
+    "SELECT id, slug, name, timezone, feed_version FROM sites WHERE slug = :slug"
+).columns(
+    Site.__table__.c.id,
+    Site.__table__.c.slug,
+    Site.__table__.c.name,
+    Site.__table__.c.timezone,
+    Site.__table__.c.feed_version,
+)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A site as its breakroom screen needs it: one row, four columns."""
+
+    id: int
+    slug: str
+    name: str
+    timezone: str
+    feed_version: int
+
+
+@dataclass(frozen=True)
+class View:
+    """How this screen asked to be shown: theme and polling interval (seconds)."""
+
+    theme: str
+    every: int
+
+
+def screen_or_404(slug: str) -> Screen:
+    """The site behind a display URL, or 404."""
+    # A connection of its own, not the ORM session: a poll that ends in 304 never needs one.
+    with db.engine.connect() as connection:
+        row = connection.execute(_SCREEN, {"slug": slug}).first()
+    if row is None:
+        abort(404)
+    return Screen(*row)
+
+
+def view_options(args: Mapping[str, str]) -> View:
+    """?theme=dark|light (default dark) and ?every=N seconds, clamped to 10..600 (default 60)."""
+    theme = args.get("theme", "")
+    raw = (args.get("every") or "").strip()
+    every = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else EVERY_DEFAULT
+    return View(theme if theme in THEMES else THEMES[0], min(max(every, EVERY_MIN), EVERY_MAX))
+
+
+def figures(site_id: int) -> publishing.Figures:
+    """This month's figures of a site, computed at most once per DISPLAY_FIGURES_SECONDS."""
+    memory: dict[int, tuple[float, publishing.Figures]] = current_app.extensions.setdefault(
+        "closecall_display_figures", {}
+    )
+    now = time.monotonic()
+    remembered = memory.get(site_id)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    fresh = publishing.figures(site_id)
+    if len(memory) >= _MAX_SITES:
+        memory.clear()
+    seconds = float(current_app.config.get("DISPLAY_FIGURES_SECONDS", FIGURES_SECONDS))
+    memory[site_id] = (now + seconds, fresh)
+    return fresh
+
+
+def _template_digest() -> str:
+    """The fragment's source, hashed once per process: a deploy that changes it changes ETags."""
+    digests: dict[str, str] = current_app.extensions.setdefault("closecall_display_digest", {})
+    if FRAGMENT not in digests:
+        source, _filename, _uptodate = current_app.jinja_loader.get_source(  # type: ignore[union-attr]
+            current_app.jinja_env, FRAGMENT
+        )
+        digests[FRAGMENT] = hashlib.sha256(source.encode()).hexdigest()[:12]
+    return digests[FRAGMENT]
+
+
+def etag(screen: Screen, numbers: publishing.Figures, view: View, language: str) -> str:
+    """The validator of what the fragment would show, from data at hand (nothing rendered)."""
+    parts = (
+        screen.id,
+        screen.name,
+        screen.timezone,
+        screen.feed_version,
+        numbers,
+        view,
+        language,
+        _template_digest(),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def rendered(tag: str, build: Callable[[], str]) -> str:
+    """The fragment for an ETag, rendered once per process: the ETag names all it shows, so
+    the hundred screens that poll after a publish cost one render, not a hundred."""
+    memory: dict[str, str] = current_app.extensions.setdefault("closecall_display_html", {})
+    html = memory.get(tag)
+    if html is None:
+        html = build()
+        if len(memory) >= _MAX_FRAGMENTS:
+            memory.clear()
+        memory[tag] = html
+    return html
+
+
+def unchanged(tag: str) -> bool:
+    """The screen already shows this version (its If-None-Match carries the ETag)."""
+    return request.if_none_match.contains(tag)
+
+
+def not_modified(tag: str) -> Response:
+    """304 with no body: the screen keeps what it shows."""
+    response = current_app.response_class(status=304)
+    response.set_etag(tag)
+    return response

@@ -1,0 +1,76 @@
+"""The breakroom display of a site and the fragment its screen polls."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from portal import publishing, qr
+from portal.closeout.labels import CONTROL_LABELS
+from portal.display import bp, freshness
+from portal.i18n import current_language
+from portal.security import mark_public
+from portal.timeutil import to_local, utcnow
+from portal.web import is_fragment_request
+
+LATEST = 8  # the newest published fixes a screen cycles through
+PER_SLIDE = 2
+
+
+def _report_qr() -> Markup:
+    """The poster QR to the report start page, drawn once per process and base URL."""
+    url = current_app.config["BASE_URL"] + url_for("report.index")
+    drawn: dict[str, Markup] = current_app.extensions.setdefault("closecall_display_qr", {})
+    if url not in drawn:
+        drawn[url] = Markup(qr.svg(url).decode())  # noqa: S704 - our own SVG of the QR's modules
+    return drawn[url]
+
+
+def _content(screen: freshness.Screen, view: freshness.View, tag: str) -> dict[str, object]:
+    """What the polled region shows: the newest fixes, this month's figures, and its ETag."""
+    return {
+        "screen": screen,
+        "view": view,
+        "etag": tag,
+        "fixes": publishing.published_fixes(screen.id, limit=LATEST),
+        "figures": freshness.figures(screen.id),
+        "per_slide": PER_SLIDE,
+        "control_labels": CONTROL_LABELS,
+    }
+
+
+def _etag(screen: freshness.Screen, view: freshness.View) -> str:
+    return freshness.etag(screen, freshness.figures(screen.id), view, current_language())
+
+
+@bp.get("/display/<slug>")
+def page(slug: str) -> str:
+    """The full-screen breakroom page of a site: fixes, figures and the QR to report."""
+    mark_public()
+    screen = freshness.screen_or_404(slug)
+    view = freshness.view_options(request.args)
+    return render_template(
+        "display/page.html",
+        **_content(screen, view, _etag(screen, view)),
+        report_qr=_report_qr(),
+        updated=to_local(utcnow(), screen.timezone).strftime("%H:%M"),
+    )
+
+
+@bp.get("/display/<slug>/content")
+def content(slug: str) -> Response:
+    """The region a screen polls: 304 while unchanged, else the fresh fragment."""
+    mark_public()
+    screen = freshness.screen_or_404(slug)
+    view = freshness.view_options(request.args)
+    if not is_fragment_request():
+        return redirect(url_for(".page", slug=slug, **request.args), 303)  # type: ignore[return-value]
+    tag = _etag(screen, view)
+    if freshness.unchanged(tag):
+        return freshness.not_modified(tag)
+    html = freshness.rendered(
+        tag, lambda: render_template(freshness.FRAGMENT, **_content(screen, view, tag))
+    )
+    response = current_app.make_response(html)
+    response.set_etag(tag)
+    return response
