@@ -124,7 +124,7 @@ def _changed_by(action: CorrectiveAction) -> str:
 def conflict(action: CorrectiveAction, form: ActionForm, name: str | None) -> ResponseReturnValue:
     """409: the fresh card, "changed by X", and the form again with what the user typed."""
     message = _("Changed by %(name)s a moment ago — here is the latest.", name=_changed_by(action))
-    form.action = action
+    form.action = form.target = action
     form.refresh_version()
     if not applies(action, name):
         return card(action, 409, message=f"{message} {_no_longer(action, form.typed)}")

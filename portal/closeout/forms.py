@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal import photos
+from portal.cardforms import CardForm, choices, int_or_none, strip
 from portal.closeout import board
 from portal.models import CorrectiveAction, User
 from portal.triage.choices import owners_for
 
 NOTE_MAX = 2000
-
-
-def _int_or_none(value: object) -> int | None:
-    """Coerce a posted id without raising, so a bad one gets our message, not WTForms'."""
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _choices(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 
 
 def _text(message: Any) -> list[Any]:
@@ -44,39 +26,12 @@ def _text(message: Any) -> list[Any]:
     return [DataRequired(message=message), Length(max=NOTE_MAX, message=too_long)]
 
 
-class ActionForm(FlaskForm):
-    """What every card action posts: the version the user saw, and where to go back to."""
-
-    version = HiddenField(filters=[_int_or_none])
-    next = HiddenField()
+class ActionForm(CardForm):
+    """What every card action posts: the version of the action the user saw, and `next`."""
 
     def __init__(self, action: CorrectiveAction, next_url: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
         self.action = action
-        for item in self:  # several cards may have a form open on one board: ids stay unique
-            item.id = f"{item.id}-{action.id}"
-            item.label.field_id = item.id
-        if not self.is_submitted():
-            self.version.data = action.version
-            self.next.data = next_url
-            self.prefill(action)
-
-    def prefill(self, action: CorrectiveAction) -> None:
-        """Show the action's current values when the form first opens."""
-
-    def refresh_version(self) -> None:
-        """After a conflict: keep what the user typed, against the latest version."""
-        self.version.data = self.action.version
-        self.version.raw_data = None
-
-    def validate_version(self, field: HiddenField) -> None:
-        if field.data is None:
-            raise ValidationError(_l("This form is out of date. Reload the board and try again."))
-
-    @property
-    def problems(self) -> list[Any]:
-        """Errors of the hidden fields, shown at the top of the form."""
-        return [*self.version.errors, *self.next.errors, *self.form_errors]
+        super().__init__(action, next_url, **kwargs)
 
     @property
     def typed(self) -> str:
@@ -86,7 +41,7 @@ class ActionForm(FlaskForm):
 
 class CompleteForm(ActionForm):
     note = TextAreaField(
-        _l("What was done?"), filters=[_strip], validators=_text(_l("Say what was done."))
+        _l("What was done?"), filters=[strip], validators=_text(_l("Say what was done."))
     )
     photo = FileField(_l("Photo of the fix (optional)"))
 
@@ -114,7 +69,7 @@ class VerifyForm(ActionForm):
 
     note = TextAreaField(
         _l("How did you check the fix?"),
-        filters=[_strip],
+        filters=[strip],
         validators=_text(_l("Say how you checked the fix, or why it does not hold.")),
     )
 
@@ -124,13 +79,13 @@ class VerifyForm(ActionForm):
 
 
 class ReassignForm(ActionForm):
-    owner = SelectField(_l("New owner"), coerce=_int_or_none, validate_choice=False)
+    owner = SelectField(_l("New owner"), coerce=int_or_none, validate_choice=False)
 
     def __init__(self, action: CorrectiveAction, next_url: str, **kwargs: Any) -> None:
         super().__init__(action, next_url, **kwargs)
         self.owners: dict[int, User] = {user.id: user for user in owners_for(action.report)}
         people = ((i, u.name) for i, u in self.owners.items())
-        self.owner.choices = _choices([("", _l("Choose a person")), *people])
+        self.owner.choices = choices([("", _l("Choose a person")), *people])
 
     def prefill(self, action: CorrectiveAction) -> None:
         self.owner.data = action.owner_id
@@ -143,10 +98,10 @@ class ReassignForm(ActionForm):
 
 
 class DueForm(ActionForm):
-    due_on = StringField(_l("New due date"), filters=[_strip])
+    due_on = StringField(_l("New due date"), filters=[strip])
     reason = TextAreaField(
         _l("Why does the date change?"),
-        filters=[_strip],
+        filters=[strip],
         validators=_text(_l("Give the reason for the new date.")),
     )
 
@@ -178,7 +133,7 @@ class DueForm(ActionForm):
 class CancelForm(ActionForm):
     reason = TextAreaField(
         _l("Why is the action no longer needed?"),
-        filters=[_strip],
+        filters=[strip],
         validators=_text(_l("Give the reason for cancelling.")),
     )
 

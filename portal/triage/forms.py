@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal import loop
+from portal import cardforms, loop
+from portal.cardforms import CardForm, int_or_none, strip, too_long
 from portal.extensions import db
 from portal.models import Category, Report, ReportStatus
 from portal.triage import choices, matrix
@@ -22,61 +20,12 @@ NOTE_MAX = 1000
 MERGEABLE = {state.value for state in loop.OPEN_STATES} | {ReportStatus.CLOSED.value}
 
 
-def _int_or_none(value: object) -> int | None:
-    """Coerce a posted id without raising, so a bad one gets our message, not WTForms'."""
-    if isinstance(value, str):
-        value = value.strip().lstrip("#")
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-def _choices(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _too_long(limit: int) -> Any:
-    return _l("Please keep this under %(max)d characters.", max=limit)
-
-
-class ActionForm(FlaskForm):
-    """What every card action posts: the version the user saw, and where to go back to."""
-
-    version = HiddenField(filters=[_int_or_none])
-    next = HiddenField()
+class ActionForm(CardForm):
+    """What every card action posts: the version of the report the user saw, and `next`."""
 
     def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
         self.report = report
-        for field in self:  # several cards may have a form open on one board: ids stay unique
-            field.id = f"{field.id}-{report.id}"
-            field.label.field_id = field.id
-        if not self.is_submitted():
-            self.version.data = report.version
-            self.next.data = next_url
-            self.prefill(report)
-
-    def prefill(self, report: Report) -> None:
-        """Show the report's current values when the form first opens."""
-
-    def refresh_version(self) -> None:
-        """After a conflict: keep what the user typed, against the latest version."""
-        self.version.data = self.report.version
-        self.version.raw_data = None
-
-    def validate_version(self, field: HiddenField) -> None:
-        if field.data is None:
-            raise ValidationError(_l("This form is out of date. Reload the board and try again."))
-
-    @property
-    def problems(self) -> list[Any]:
-        """Errors of the hidden fields, shown at the top of the form."""
-        return [*self.version.errors, *self.next.errors, *self.form_errors]
+        super().__init__(report, next_url, **kwargs)
 
 
 class AcknowledgeForm(ActionForm):
@@ -84,13 +33,13 @@ class AcknowledgeForm(ActionForm):
 
 
 class ClassifyForm(ActionForm):
-    category = SelectField(_l("Category"), coerce=_int_or_none, validate_choice=False)
+    category = SelectField(_l("Category"), coerce=int_or_none, validate_choice=False)
     domain = SelectField(_l("Domain"), validate_choice=False)
-    severity = SelectField(_l("Severity potential"), coerce=_int_or_none, validate_choice=False)
-    likelihood = SelectField(_l("Likelihood"), coerce=_int_or_none, validate_choice=False)
+    severity = SelectField(_l("Severity potential"), coerce=int_or_none, validate_choice=False)
+    likelihood = SelectField(_l("Likelihood"), coerce=int_or_none, validate_choice=False)
     high_potential = RadioField(
         _l("High-potential (serious injury or fatality potential)"),
-        choices=_choices(
+        choices=cardforms.choices(
             [
                 (AUTO, _l("Automatic: yes when severity potential is 4 or 5")),
                 (YES, _l("Override: high-potential")),
@@ -102,22 +51,24 @@ class ClassifyForm(ActionForm):
     )
     override_reason = TextAreaField(
         _l("Why override the automatic flag?"),
-        filters=[_strip],
-        validators=[Length(max=NOTE_MAX, message=_too_long(NOTE_MAX))],
+        filters=[strip],
+        validators=[Length(max=NOTE_MAX, message=too_long(NOTE_MAX))],
     )
 
     def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
         super().__init__(report, next_url, **kwargs)
         options = Category.choosable(report.category)
         self.category_ids = {c.id for c in options}
-        self.category.choices = _choices(
+        self.category.choices = cardforms.choices(
             [("", _l("Choose a category")), *((c.id, c.name) for c in options)]
         )
-        self.domain.choices = _choices([("", _l("Choose a domain")), *matrix.DOMAIN_LABELS.items()])
-        self.severity.choices = _choices(
+        self.domain.choices = cardforms.choices(
+            [("", _l("Choose a domain")), *matrix.DOMAIN_LABELS.items()]
+        )
+        self.severity.choices = cardforms.choices(
             [("", _l("Choose 1 to 5")), *matrix.SEVERITY_LABELS.items()]
         )
-        self.likelihood.choices = _choices(
+        self.likelihood.choices = cardforms.choices(
             [("", _l("Choose 1 to 5")), *matrix.LIKELIHOOD_LABELS.items()]
         )
 
@@ -176,12 +127,12 @@ class ClassifyForm(ActionForm):
 
 
 class AssignForm(ActionForm):
-    owner = SelectField(_l("Owner"), coerce=_int_or_none, validate_choice=False)
-    asset = SelectField(_l("Asset involved"), coerce=_int_or_none, validate_choice=False)
+    owner = SelectField(_l("Owner"), coerce=int_or_none, validate_choice=False)
+    asset = SelectField(_l("Asset involved"), coerce=int_or_none, validate_choice=False)
     new_asset = StringField(
         _l("Or add a new asset at this location"),
-        filters=[_strip],
-        validators=[Length(max=120, message=_too_long(120))],
+        filters=[strip],
+        validators=[Length(max=120, message=too_long(120))],
     )
 
     def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
@@ -190,8 +141,8 @@ class AssignForm(ActionForm):
         self.assets = {asset.id: asset for asset in choices.assets_for(report)}
         people = ((i, u.name) for i, u in self.owners.items())
         things = ((i, f"{a.name} ({a.location.name})") for i, a in self.assets.items())
-        self.owner.choices = _choices([("", _l("Nobody yet")), *people])
-        self.asset.choices = _choices([("", _l("None")), *things])
+        self.owner.choices = cardforms.choices([("", _l("Nobody yet")), *people])
+        self.asset.choices = cardforms.choices([("", _l("None")), *things])
 
     def prefill(self, report: Report) -> None:
         self.owner.data = report.owner_id
@@ -212,21 +163,21 @@ class AssignForm(ActionForm):
 
 class MergeForm(ActionForm):
     candidate = RadioField(_l("Recent reports at the same location"), validate_choice=False)
-    into = StringField(_l("Or type the number of the report it repeats"), filters=[_strip])
+    into = StringField(_l("Or type the number of the report it repeats"), filters=[strip])
 
     def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
         super().__init__(report, next_url, **kwargs)
         self.candidates = choices.merge_candidates(report)
-        self.candidate.choices = _choices((str(r.id), f"#{r.id}") for r in self.candidates)
+        self.candidate.choices = cardforms.choices((str(r.id), f"#{r.id}") for r in self.candidates)
         self.target: Report | None = None
 
     def validate_into(self, field: StringField) -> None:
         picked, typed = self.candidate.data or "", field.data or ""
-        if picked and typed and _int_or_none(typed) != _int_or_none(picked):
+        if picked and typed and int_or_none(typed) != int_or_none(picked):
             raise ValidationError(_l("Pick a report from the list or type a number, not both."))
         if not (picked or typed):
             raise ValidationError(_l("Choose the report this one repeats, or type its number."))
-        number = _int_or_none(typed or picked)
+        number = int_or_none(typed or picked)
         if number is None:
             raise ValidationError(_l("Type the report number, like 128."))
         if number == self.report.id:
@@ -245,13 +196,13 @@ class MergeForm(ActionForm):
 class DismissForm(ActionForm):
     reason = RadioField(
         _l("Why is it dismissed?"),
-        choices=_choices(matrix.DISMISS_LABELS.items()),
+        choices=cardforms.choices(matrix.DISMISS_LABELS.items()),
         validate_choice=False,
     )
     note = TextAreaField(
         _l("Note (optional)"),
-        filters=[_strip],
-        validators=[Length(max=NOTE_MAX, message=_too_long(NOTE_MAX))],
+        filters=[strip],
+        validators=[Length(max=NOTE_MAX, message=too_long(NOTE_MAX))],
     )
 
     def validate_reason(self, field: RadioField) -> None:
