@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import loop, permissions
@@ -26,6 +26,7 @@ from portal.models import (
     Site,
     User,
 )
+from portal.models.site import bump_feed_version
 from portal.timeutil import utcnow
 
 MAX_PUBLIC_WHAT = 500
@@ -68,9 +69,7 @@ def can_publish(user: User, report: Report) -> bool:
 
 def bump(site_id: int) -> None:
     """The site's public pages changed: screens and feeds fetch them afresh."""
-    db.session.execute(
-        update(Site).where(Site.id == site_id).values(feed_version=Site.feed_version + 1)
-    )
+    bump_feed_version(site_id)
 
 
 def publish(report: Report, actor: User, *, public_what: str) -> None:

@@ -23,6 +23,7 @@ from portal.models import (
     ReportStatus,
     User,
 )
+from portal.models.site import bump_feed_version
 from portal.timeutil import utcnow
 
 CLOSABLE_SUMMARY_STATES = {ReportStatus.FIXED, ReportStatus.CLOSED, ReportStatus.IN_PROGRESS}
@@ -139,6 +140,8 @@ def write_summary(
         raise InvalidInput("write what was fixed, or mark it not for public display")
     report.public_summary = text or None
     report.summary_not_public = not_public and not text
+    if report.published_at is not None:  # the public feed shows these words
+        bump_feed_version(report.site_id)
     note = "not for public display" if report.summary_not_public else text
     event = record(report, actor, "summary", now, note=note)
     return _maybe_close(report, actor, now) or event
@@ -166,6 +169,8 @@ def reporter_verdict(report: Report, verdict: str, words: str | None = None) -> 
     if report.status == ReportStatus.CLOSED:
         report.status = ReportStatus.FIXED.value
         report.closed_at = None
+        if report.published_at is not None:  # off the public feed until closed again
+            bump_feed_version(report.site_id)
     return record(report, None, "reporter_doubted", now, note=text, public=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.codes import new_location_code
@@ -35,6 +35,13 @@ class Site(db.Model):
 
     def __repr__(self) -> str:
         return f"<Site {self.slug}>"
+
+
+def bump_feed_version(site_id: int) -> None:
+    """What the site's public pages show changed: screens and feeds fetch them afresh."""
+    db.session.execute(
+        update(Site).where(Site.id == site_id).values(feed_version=Site.feed_version + 1)
+    )
 
 
 class Location(db.Model):

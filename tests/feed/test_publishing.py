@@ -92,3 +92,24 @@ def test_the_month_figures_count_received_fixed_and_open(app, world, closed):
         figures = publishing.figures(now=datetime(2026, 6, 20, 12, 0))
         assert figures.received == 1 and figures.fixed == 1 and figures.still_open == 0
         assert figures.median_days_to_fix == 3.0
+
+
+def test_editing_a_published_summary_or_reopening_the_report_refreshes_the_screens(
+    app, world, closed
+):
+    with app.app_context():
+        report = db.session.get(Report, closed)
+        safety, _ = _users(world)
+        publishing.publish(report, safety, public_what="A forklift reversed near a walkway.")
+        db.session.commit()
+        site = report.site_id
+        before = db.session.get(Site, site).feed_version
+        loop.write_summary(report, safety, summary="A mirror and a line.", not_public=False)
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(Site, site).feed_version == before + 1
+        loop.reporter_verdict(db.session.get(Report, closed), "not_really", "It wobbles")
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(Site, site).feed_version == before + 2
+        assert publishing.published_fixes() == []  # off the feed until closed again
