@@ -38,9 +38,15 @@ def _seed(app, count: int = 300, seed: int = 7) -> str:
     return summary
 
 
+_LOADED: list[list[Report]] = []
+
+
 @pytest.fixture
 def reports(app) -> list[Report]:
-    """The default demo (300 reports), loaded with their timelines and messages."""
+    """The default demo (300 reports), loaded with their timelines and messages — seeded once
+    per test process: these tests only read the detached objects."""
+    if _LOADED:
+        return _LOADED[0]
     _seed(app)
     with app.app_context():
         query = (
@@ -58,6 +64,7 @@ def reports(app) -> list[Report]:
         )
         loaded = list(db.session.scalars(query))
         db.session.expunge_all()
+    _LOADED.append(loaded)
     return loaded
 
 
@@ -259,7 +266,8 @@ def test_the_closeout_board_has_overdue_due_soon_waiting_and_verified_actions(re
     assert any(report.fix_disputed for report in reports)  # a doubt still waits for an answer
 
 
-def test_the_demo_queues_no_mail(app, reports):
+def test_the_demo_queues_no_mail(app):
+    _seed(app, count=40)
     with app.app_context():
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 

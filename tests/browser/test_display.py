@@ -17,7 +17,7 @@ from tests.display.conftest import REPORTER, closed_report, publish
 
 pytestmark = pytest.mark.browser
 
-EVERY = 10  # the smallest interval the display allows, in seconds
+EVERY = 2  # seconds between polls: the tests lower the display's floor (10 s) to watch quickly
 POLL_MS = (EVERY + 5) * 1000
 SMALL = {"width": 1280, "height": 720}
 NO_SCROLLBARS = (
@@ -88,6 +88,11 @@ def _publish(app, world, what: str) -> int:
         report_id = closed_report(world, fixed="A convex mirror at the aisle end.")
         publish(world, report_id, what)
     return report_id
+
+
+@pytest.fixture(autouse=True)
+def _quick_polls(app):
+    app.config["DISPLAY_MIN_POLL_SECONDS"] = EVERY
 
 
 def test_the_display_survives_an_outage_and_recovers(app, world, screen, restartable):
