@@ -72,6 +72,14 @@ def _check_work_order(url: str | None) -> None:
         raise InvalidInput("the work-order link must be a web address (https://…)")
 
 
+def _required(words: str, missing: str) -> str:
+    """Words a step cannot do without (a note, a reason), trimmed."""
+    text = words.strip()
+    if not text:
+        raise InvalidInput(missing)
+    return text
+
+
 def _start(
     action: CorrectiveAction,
     expected_version: int | None,
@@ -136,9 +144,7 @@ def complete(
     if not can_complete(actor, action):
         raise PermissionDenied
     now = _start(action, expected_version, {ActionStatus.OPEN})
-    text = note.strip()
-    if not text:
-        raise InvalidInput("say what was done")
+    text = _required(note, "say what was done")
     action.status = ActionStatus.DONE.value
     action.completed_at = now
     action.completed_by = actor
@@ -163,9 +169,7 @@ def verify(
     now = _start(action, expected_version, {ActionStatus.DONE})
     if actor.id == action.completed_by_id:
         raise InvalidInput("someone other than the person who completed it must verify it")
-    text = note.strip()
-    if not text:
-        raise InvalidInput("say how you checked the fix")
+    text = _required(note, "say how you checked the fix")
     action.status = ActionStatus.VERIFIED.value
     action.verified_at = now
     action.verified_by = actor
@@ -184,9 +188,7 @@ def reopen(
     if not can_work_on(actor, action.report):
         raise PermissionDenied
     now = _start(action, expected_version, {ActionStatus.DONE})
-    text = reason.strip()
-    if not text:
-        raise InvalidInput("say why the fix does not hold")
+    text = _required(reason, "say why the fix does not hold")
     action.status = ActionStatus.OPEN.value
     action.completed_at = None
     action.completed_by = None
@@ -202,9 +204,7 @@ def cancel(
     if not can_work_on(actor, action.report):
         raise PermissionDenied
     now = _start(action, expected_version, {ActionStatus.OPEN, ActionStatus.DONE})
-    text = reason.strip()
-    if not text:
-        raise InvalidInput("say why the action is cancelled")
+    text = _required(reason, "say why the action is cancelled")
     action.status = ActionStatus.CANCELLED.value
     action.cancelled_at = now
     action.cancelled_by = actor
@@ -244,9 +244,7 @@ def change_due_date(
     if not can_work_on(actor, action.report):
         raise PermissionDenied
     now = _start(action, expected_version, {ActionStatus.OPEN})
-    text = reason.strip()
-    if not text:
-        raise InvalidInput("a new due date needs a reason")
+    text = _required(reason, "a new due date needs a reason")
     if due_on == action.due_on:
         raise InvalidInput("that is already the due date")
     before = action.due_on
