@@ -3,7 +3,7 @@ of high-potential reports to the admins — each queued once however often `remi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -63,7 +63,8 @@ def test_an_owner_gets_one_digest_of_overdue_and_soon_due_actions_a_day(app, wor
 def test_the_next_day_brings_the_next_digest(app, world):
     report_id = submit_report(app, world.location_a)
     _action(app, world, report_id, 0)
-    now = utcnow()
+    today = _today_a()
+    now = datetime(today.year, today.month, today.day, 6, 0)  # early at site A: +2 h, same day
     assert remind(app, now=now).digests == 1
     assert remind(app, now=now + timedelta(days=1)).digests == 1
     assert remind(app, now=now + timedelta(days=1, hours=2)).digests == 0
