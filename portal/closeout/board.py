@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.orm import joinedload
 
 from portal import params, permissions, sla
+from portal.boards import ColumnHeading
 from portal.closeout.labels import (
     COLUMN_LABELS,
     COLUMNS,
@@ -81,24 +82,16 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Column:
-    """One column: its key, how many actions it holds, and the first BOARD_LIMIT cards."""
+class Column(ColumnHeading):
+    """One column: its key, how many actions it holds, and the first `limit` cards."""
+
+    LABELS = COLUMN_LABELS
+    KEY_FIELD = "key"
 
     key: str
     count: int
     cards: list[CorrectiveAction]
-
-    @property
-    def label(self) -> Any:
-        return COLUMN_LABELS[self.key][0]
-
-    @property
-    def hint(self) -> Any:
-        return COLUMN_LABELS[self.key][1]
-
-    @property
-    def more(self) -> int:
-        return max(self.count - BOARD_LIMIT, 0)
+    limit: int
 
 
 def parse_filters(args: Mapping[str, str], user: User) -> Filters:
@@ -196,7 +189,7 @@ def counts(user: User, filters: Filters, sites: list[Site]) -> dict[str, int]:
 
 def heads(totals: dict[str, int]) -> list[Column]:
     """The columns without cards: what the headings need to update their counts."""
-    return [Column(key, totals[key], []) for key in COLUMNS]
+    return [Column(key, totals[key], [], BOARD_LIMIT) for key in COLUMNS]
 
 
 def columns(
@@ -227,7 +220,7 @@ def columns(
     for action, bucket in db.session.execute(query).unique().all():
         cards[bucket].append(action)
     totals = counts(user, filters, sites)
-    return [Column(key, totals[key], cards[key]) for key in COLUMNS]
+    return [Column(key, totals[key], cards[key], limit or BOARD_LIMIT) for key in COLUMNS]
 
 
 def bucket_of(action: CorrectiveAction) -> str | None:

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select
 
 from portal import params, permissions, sla
+from portal.boards import ColumnHeading
 from portal.extensions import db
 from portal.models import BOARD_STATES, Location, Report, User
 from portal.triage.access import CARD_LOADS
@@ -63,26 +64,17 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Column:
-    """One life-cycle state on the board: its count and its newest cards."""
+class Column(ColumnHeading):
+    """One life-cycle state on the board: its count and its newest `limit` cards."""
+
+    LABELS = COLUMN_LABELS
+    KEY_FIELD = "state"
 
     state: str
     count: int
     overdue: int
     cards: list[Report]
-
-    @property
-    def label(self) -> Any:
-        return COLUMN_LABELS[self.state][0]
-
-    @property
-    def hint(self) -> Any:
-        return COLUMN_LABELS[self.state][1]
-
-    @property
-    def more(self) -> int:
-        """Reports beyond the cap, not shown: the filters narrow them down."""
-        return max(self.count - BOARD_LIMIT, 0)
+    limit: int
 
 
 def parse_filters(args: Mapping[str, str], user: User) -> Filters:
@@ -157,7 +149,7 @@ def counts(
 
 def heads(totals: dict[str, tuple[int, int]]) -> list[Column]:
     """The columns without cards: what the headings need to update their counts."""
-    return [Column(state, *totals[state], []) for state in BOARD_STATES]
+    return [Column(state, *totals[state], [], BOARD_LIMIT) for state in BOARD_STATES]
 
 
 def columns(
@@ -180,7 +172,7 @@ def columns(
     cards = db.session.scalars(query).unique().all()
     totals = counts(user, filters, now=now, ack_hours=ack_hours)
     return [
-        Column(state, *totals[state], [card for card in cards if card.status == state])
+        Column(state, *totals[state], [c for c in cards if c.status == state], limit)
         for state in BOARD_STATES
     ]
 
