@@ -53,6 +53,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from portal.display import bp as display_bp
     from portal.feed import bp as feed_bp
     from portal.followup import bp as followup_bp
+    from portal.insights import bp as insights_bp
     from portal.report import bp as report_bp
     from portal.reports import bp as reports_bp
     from portal.staff import bp as staff_bp
@@ -75,6 +76,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         closeout_bp,
         feed_bp,
         display_bp,
+        insights_bp,
     ):
         app.register_blueprint(blueprint)
 

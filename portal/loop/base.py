@@ -73,6 +73,7 @@ class PlaceRef(Protocol):
 
     id: int
     site_id: int
+    name: str
 
 
 def begin_step(

@@ -34,7 +34,9 @@ from portal.models import (
     RootCause,
     User,
 )
-from portal.timeutil import utcnow
+from portal.indicators.quality import quality_score
+from portal.models.site import site_zone
+from portal.timeutil import to_local, utcnow
 
 
 def submit(
@@ -52,6 +54,7 @@ def submit(
     `entered_by` is the staff member who took a report down on someone's behalf.
     """
     now = at or utcnow()
+    local = to_local(now, site_zone(location.site_id))
     report = Report(
         site_id=location.site_id,
         location_id=location.id,
@@ -68,6 +71,15 @@ def submit(
         submission_key=submission_key,
         created_at=now,
         updated_at=now,
+        local_month=f"{local.year:04d}-{local.month:02d}",
+        local_hour=local.hour,
+        quality=quality_score(
+            what_happened=answers.what_happened,
+            photo_count=len(photos),
+            potential_text=answers.potential_text,
+            where_text=answers.where_text,
+            location_name=location.name,
+        ),
     )
     for position, photo in enumerate(photos):
         report.photos.append(

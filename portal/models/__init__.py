@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 models, one module per aggregate."""
 
 from portal.models.action import ActionStatus, ControlLevel, CorrectiveAction
+from portal.models.insights import ExposureHours
 from portal.models.outbox import Delivery, OutboxMessage, OutboxStatus, SiteRecipient
 from portal.models.report import (
     BOARD_STATES,
@@ -33,6 +34,7 @@ __all__ = [
     "CorrectiveAction",
     "Delivery",
     "DismissReason",
+    "ExposureHours",
     "Domain",
     "Location",
     "Message",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -91,6 +91,12 @@ class Report(db.Model):
         Index("ix_reports_status_created_at", "status", "created_at"),
         # a site's reports by id: the board's poll for new ones
         Index("ix_reports_site_id_id", "site_id", "id"),
+        # insights: counts by month and site in one pass over the index, never the table
+        Index("ix_reports_insights", "local_month", "site_id", "status", "high_potential"),
+        # insights: repeat themes (same place and category, or asset) in the last 90 days
+        Index(
+            "ix_reports_themes", "created_at", "location_id", "category_id", "asset_id", "status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,6 +118,11 @@ class Report(db.Model):
     # hash of the one-time form token, so a resubmitted form returns the first receipt
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
+    # fixed at submission for the indicators: the month ("YYYY-MM") and hour (0-23) in the
+    # site's time zone, and the quality score (portal/indicators/quality.py, 0-4)
+    local_month: Mapped[str] = mapped_column(String(7))
+    local_hour: Mapped[int] = mapped_column(SmallInteger)
+    quality: Mapped[int] = mapped_column(SmallInteger)
 
     # triage (staff)
     acknowledged_at: Mapped[datetime | None]

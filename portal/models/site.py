@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, update
+from sqlalchemy import JSON, ForeignKey, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.codes import new_location_code
@@ -27,6 +27,9 @@ class Site(db.Model):
     # bumped whenever what the site's public feed shows changes (publish, unpublish, edits):
     # the feed and the breakroom screens answer 304 while it stays the same
     feed_version: Mapped[int] = mapped_column(default=0)
+    # the site's shifts as [{"name": ..., "start": hour}], in order; None: the three 8-hour
+    # default shifts (portal/indicators/shifts.py)
+    shifts: Mapped[list[dict[str, str | int]] | None] = mapped_column(JSON)
 
     locations: Mapped[list[Location]] = relationship(
         back_populates="site", order_by="Location.name"
@@ -42,6 +45,12 @@ def bump_feed_version(site_id: int) -> None:
     db.session.execute(
         update(Site).where(Site.id == site_id).values(feed_version=Site.feed_version + 1)
     )
+
+
+def site_zone(site_id: int) -> str:
+    """The site's IANA time zone (from the session's identity map when the site is loaded)."""
+    site = db.session.get(Site, site_id)
+    return site.timezone if site is not None else "UTC"
 
 
 class Location(db.Model):

@@ -1,0 +1,94 @@
+"""insights: exposure hours, site shifts, reports' local month/hour and quality score, indexes
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-01 22:05:00
+
+Existing reports get their local month and hour from their site's time zone and their
+quality score from what they hold, by the same rules new reports follow.
+"""
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'exposure_hours',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('site_id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('hours', sa.Integer(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.Column('updated_by_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_exposure_hours_site_id_sites')),
+        sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_exposure_hours_updated_by_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_exposure_hours')),
+        sa.UniqueConstraint('site_id', 'month', name='uq_exposure_hours_site_month'),
+    )
+    with op.batch_alter_table('sites', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('shifts', sa.JSON(), nullable=True))
+
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('local_month', sa.String(length=7), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('local_hour', sa.SmallInteger(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('quality', sa.SmallInteger(), nullable=False, server_default='0'))
+
+    _backfill_reports()
+
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.alter_column('local_month', server_default=None)
+        batch_op.alter_column('local_hour', server_default=None)
+        batch_op.alter_column('quality', server_default=None)
+        batch_op.create_index('ix_reports_insights', ['local_month', 'site_id', 'status', 'high_potential'], unique=False)
+        batch_op.create_index('ix_reports_themes', ['created_at', 'location_id', 'category_id', 'asset_id', 'status'], unique=False)
+
+
+def _backfill_reports():
+    from portal.indicators.quality import quality_score
+
+    bind = op.get_bind()
+    rows = bind.execute(sa.text(
+        "SELECT r.id, r.created_at, s.timezone, r.what_happened, r.potential_text, r.where_text,"
+        " l.name, (SELECT count(*) FROM photos p WHERE p.report_id = r.id)"
+        " FROM reports r JOIN sites s ON s.id = r.site_id JOIN locations l ON l.id = r.location_id"
+    )).all()
+    update = sa.text(
+        "UPDATE reports SET local_month = :month, local_hour = :hour, quality = :quality"
+        " WHERE id = :id"
+    )
+    for id_, created_at, zone, what, potential, where, place, photos in rows:
+        if isinstance(created_at, str):  # SQLite hands back text for a textual statement
+            from datetime import datetime
+            created_at = datetime.fromisoformat(created_at)
+        local = created_at.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+        bind.execute(update, {
+            "id": id_,
+            "month": f"{local.year:04d}-{local.month:02d}",
+            "hour": local.hour,
+            "quality": quality_score(
+                what_happened=what, photo_count=photos, potential_text=potential,
+                where_text=where, location_name=place,
+            ),
+        })
+
+
+def downgrade():
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_reports_themes')
+        batch_op.drop_index('ix_reports_insights')
+        batch_op.drop_column('quality')
+        batch_op.drop_column('local_hour')
+        batch_op.drop_column('local_month')
+
+    with op.batch_alter_table('sites', schema=None) as batch_op:
+        batch_op.drop_column('shifts')
+
+    op.drop_table('exposure_hours')
