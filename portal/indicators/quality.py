@@ -21,7 +21,11 @@ def word_count(text: str | None) -> int:
 
 
 def quality_score(
-    *, what_happened: str, photo_count: int, potential_text: str | None, where_text: str,
+    *,
+    what_happened: str,
+    photo_count: int,
+    potential_text: str | None,
+    where_text: str,
     location_name: str,
 ) -> int:
     """0-4: one point each for enough words, a photo, own-words potential, location detail."""

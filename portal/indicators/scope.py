@@ -55,7 +55,7 @@ def last_day(month: str) -> date:
 
 
 def parse_month(raw: str | None) -> str | None:
-    """"YYYY-MM" when it is one (years 2000-2999), else None."""
+    """ "YYYY-MM" when it is one (years 2000-2999), else None."""
     match = _MONTH.match((raw or "").strip())
     if not match or not 2000 <= int(match.group(1)) <= 2999:
         return None
@@ -104,7 +104,10 @@ def visible_sites(user: User) -> list[Site]:
 
 
 def scope_for(
-    user: User, args: Mapping[str, str], *, now: datetime | None = None,
+    user: User,
+    args: Mapping[str, str],
+    *,
+    now: datetime | None = None,
     sites: list[Site] | None = None,
 ) -> Scope:
     """The scope a request asks for, limited to what the user may see."""

@@ -28,7 +28,7 @@ class Shift:
 
     @property
     def hours(self) -> str:
-        return f"{self.start:02d}:00–{self.end:02d}:00"
+        return f"{self.start:02d}:00\u2013{self.end:02d}:00"
 
     def covers(self, hour: int) -> bool:
         if self.start < self.end:

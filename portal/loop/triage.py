@@ -8,6 +8,7 @@ from datetime import datetime
 
 from portal import notify, permissions
 from portal.extensions import db
+from portal.indicators.quality import quality_score
 from portal.loop.base import (
     MAX_WHYS,
     OPEN_STATES,
@@ -34,7 +35,6 @@ from portal.models import (
     RootCause,
     User,
 )
-from portal.indicators.quality import quality_score
 from portal.models.site import site_zone
 from portal.timeutil import to_local, utcnow
 
