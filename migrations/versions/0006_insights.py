@@ -47,7 +47,12 @@ def upgrade():
         batch_op.alter_column('local_month', server_default=None)
         batch_op.alter_column('local_hour', server_default=None)
         batch_op.alter_column('quality', server_default=None)
-        batch_op.create_index('ix_reports_insights', ['local_month', 'site_id', 'status', 'high_potential'], unique=False)
+        batch_op.create_index(
+            'ix_reports_insights',
+            ['local_month', 'site_id', 'status', 'high_potential', 'created_at',
+             'acknowledged_at', 'closed_at'],
+            unique=False,
+        )
         batch_op.create_index('ix_reports_themes', ['created_at', 'location_id', 'category_id', 'asset_id', 'status'], unique=False)
 
 

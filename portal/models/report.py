@@ -91,8 +91,18 @@ class Report(db.Model):
         Index("ix_reports_status_created_at", "status", "created_at"),
         # a site's reports by id: the board's poll for new ones
         Index("ix_reports_site_id_id", "site_id", "id"),
-        # insights: counts by month and site in one pass over the index, never the table
-        Index("ix_reports_insights", "local_month", "site_id", "status", "high_potential"),
+        # insights: counts, acknowledgement and closing times by month and site in one pass
+        # over this index, never the table
+        Index(
+            "ix_reports_insights",
+            "local_month",
+            "site_id",
+            "status",
+            "high_potential",
+            "created_at",
+            "acknowledged_at",
+            "closed_at",
+        ),
         # insights: repeat themes (same place and category, or asset) in the last 90 days
         Index(
             "ix_reports_themes", "created_at", "location_id", "category_id", "asset_id", "status"
