@@ -1,12 +1,26 @@
-"""Insights pages: each view reads the scope from the URL, asks portal/indicators, renders."""
+"""Insights pages: each view reads the scope from the URL, asks portal/insights/pages, renders."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import render_template, request
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from portal.indicators import scope as scopes
-from portal.insights import bp
+from portal.insights import bp, pages
+
+
+@bp.app_template_filter("percent")
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)} %"
+
+
+@bp.app_template_filter("days")
+def _days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
 
 
 @bp.get("", endpoint="leadership")
@@ -14,5 +28,47 @@ from portal.insights import bp
 def leadership() -> str:
     """The leadership view: high-potential events, overdue serious actions, repeat themes,
     participation by site and the trend, for the sites the user sees."""
-    scope = scopes.scope_for(current_user, request.args)
-    return render_template("insights/leadership.html", scope=scope)
+    sites = scopes.visible_sites(current_user)
+    scope = scopes.scope_for(current_user, request.args, sites=sites)
+    return render_template(
+        "insights/leadership.html",
+        page=pages.leadership(scope),
+        scope=scope,
+        sites=sites,
+        month_label=pages.month_label,
+    )
+
+
+STATUS_WORDS = {
+    "new": _l("New"),
+    "acknowledged": _l("Acknowledged"),
+    "in_progress": _l("In progress"),
+    "fixed": _l("Fixed"),
+    "closed": _l("Closed"),
+    "merged": _l("Merged"),
+    "dismissed": _l("Dismissed"),
+}
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {"labels_status": lambda status: STATUS_WORDS.get(status, status)}
+
+
+@bp.app_template_filter("format_day")
+def _format_day(value: date | datetime) -> str:
+    return format_date(value, "d MMM yyyy")
+
+
+@bp.get("/supervisor", endpoint="supervisor")
+@login_required
+def supervisor() -> str:
+    """My sites this week (being built)."""
+    return leadership()
+
+
+@bp.get("/indicators", endpoint="details")
+@login_required
+def details() -> str:
+    """Every indicator (being built)."""
+    return leadership()

@@ -1,0 +1,82 @@
+"""What each insights page shows: the indicators a page needs, gathered in one place so the
+views stay thin and the benchmark measures exactly what the page computes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import format_date
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.indicators import actions, participation, reports, themes
+from portal.indicators import scope as scopes
+from portal.indicators.scope import Scope
+from portal.indicators.sql import counted, in_scope
+from portal.models import Report
+
+HIGH_POTENTIAL_SHOWN = 10
+
+
+def month_label(month: str, style: str = "MMM yy") -> str:
+    return format_date(scopes.first_day(month), style)
+
+
+def theme_until(scope: Scope) -> datetime:
+    """Themes are looked for in the 90 days before the end of the range (or now, if sooner)."""
+    end = datetime.combine(
+        scopes.last_day(scope.last_month) + timedelta(days=1), datetime.min.time()
+    )
+    return min(end, scope.now)
+
+
+@dataclass
+class Leadership:
+    scope: Scope
+    summary: reports.Overview
+    median: reports.Median
+    participation: participation.Participation
+    closeout: actions.Closeout
+    high_potential: list[Report]
+    overdue: list
+    overdue_count: int
+    themes: list[themes.Theme]
+
+    @property
+    def trend(self) -> list[tuple[str, reports.Tally]]:
+        return [(m, self.summary.by_month.get(m, reports.Tally())) for m in self.scope.months]
+
+
+def high_potential_events(scope: Scope, limit: int = HIGH_POTENTIAL_SHOWN) -> list[Report]:
+    """The latest high-potential near misses in the scope."""
+    return list(
+        db.session.scalars(
+            select(Report)
+            .where(counted(), in_scope(scope), Report.high_potential.is_(True))
+            .options(
+                joinedload(Report.location), joinedload(Report.site), joinedload(Report.category)
+            )
+            .order_by(Report.created_at.desc(), Report.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def leadership(scope: Scope) -> Leadership:
+    """High-potential events, overdue serious actions, repeat critical themes, participation
+    by site and the trend."""
+    summary = reports.overview(scope)
+    overdue, overdue_count = actions.overdue_serious(scope)
+    return Leadership(
+        scope=scope,
+        summary=summary,
+        median=reports.median_days_to_close(scope),
+        participation=participation.participation(scope, summary),
+        closeout=actions.closeout(scope),
+        high_potential=high_potential_events(scope),
+        overdue=overdue,
+        overdue_count=overdue_count,
+        themes=[t for t in themes.repeat_themes(scope.site_ids, theme_until(scope)) if t.critical],
+    )
