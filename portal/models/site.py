@@ -29,7 +29,7 @@ class Site(db.Model):
     feed_version: Mapped[int] = mapped_column(default=0)
     # the site's shifts as [{"name": ..., "start": hour}], in order; None: the three 8-hour
     # default shifts (portal/indicators/shifts.py)
-    shifts: Mapped[list[dict[str, str | int]] | None] = mapped_column(JSON)
+    shifts: Mapped[list[dict[str, str | int]] | None] = mapped_column(JSON(none_as_null=True))
 
     locations: Mapped[list[Location]] = relationship(
         back_populates="site", order_by="Location.name"
