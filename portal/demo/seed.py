@@ -24,10 +24,12 @@ from portal.demo.closeout import Closeout
 from portal.demo.company import Company, build_company
 from portal.demo.stories import HAZARD_NOTE, NAMES, NOTES, QUESTIONS, SITES, STORIES, Story
 from portal.extensions import db
+from portal.indicators.scope import add_months, month_of
 from portal.models import (
     Asset,
     Channel,
     DismissReason,
+    ExposureHours,
     Location,
     OutboxMessage,
     Report,
@@ -295,6 +297,21 @@ def _backdate(report: Report, at: datetime, message: object | None = None) -> No
         message.created_at = at  # type: ignore[attr-defined]
 
 
+# hours worked per month at each demo site, roughly: people x 8 h x 21 days
+DEMO_MONTHLY_HOURS = {"riverside": 58_000, "north": 41_000}
+
+
+def _enter_hours(rng: random.Random, company: Company, now: datetime) -> None:
+    """Hours worked for the last seven months (the reports' span), as an admin enters them."""
+    sites = {location.site for location in company.locations}
+    for site in sites:
+        base = DEMO_MONTHLY_HOURS.get(site.slug.split("-")[0], 30_000)
+        for back in range(7):
+            month = add_months(month_of(now), -back)
+            hours = int(base * rng.uniform(0.9, 1.1)) // 100 * 100
+            db.session.add(ExposureHours(site_id=site.id, month=month, hours=hours))
+
+
 def seed(report_count: int = 300, seed: int = 7) -> str:
     """Create the demo company in the current transaction; returns a one-line summary."""
     rng = random.Random(seed)
@@ -308,6 +325,7 @@ def seed(report_count: int = 300, seed: int = 7) -> str:
     for plan in plans:
         triage.plan(plan)
     triage.run()
+    _enter_hours(rng, company, now)
     # invented reports mail nobody: the outbox starts empty
     db.session.execute(delete(OutboxMessage))
     db.session.flush()

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.indicators import actions, participation, reports, themes
+from portal.indicators import actions, charts, participation, reports, themes
 from portal.indicators import scope as scopes
 from portal.indicators.scope import Scope
 from portal.indicators.sql import counted, in_scope
@@ -47,6 +48,35 @@ class Leadership:
     @property
     def trend(self) -> list[tuple[str, reports.Tally]]:
         return [(m, self.summary.by_month.get(m, reports.Tally())) for m in self.scope.months]
+
+    def trend_chart(self) -> charts.TrendChart:
+        return trend_chart(self.trend)
+
+    def participation_chart(self) -> charts.BarChart:
+        return participation_chart(self.participation)
+
+
+def trend_chart(trend: list[tuple[str, reports.Tally]]) -> charts.TrendChart:
+    """Reports per month as columns, the high-potential ones as a line."""
+    return charts.trend_chart(
+        [month_label(month, "MMM yyyy") for month, _ in trend],
+        [
+            charts.Series(str(_("Reports")), [t.reports for _, t in trend]),
+            charts.Series(
+                str(_("High-potential")), [t.high_potential for _, t in trend], "line", "hipo"
+            ),
+        ],
+    )
+
+
+def participation_chart(result: participation.Participation) -> charts.BarChart:
+    """Each site's reports per 200,000 hours, with the pooled rate as the reference line."""
+    return charts.bar_chart(
+        [(site.name, site.rate) for site in result.sites],
+        missing_text=str(_("no hours entered")),
+        marker=result.rate,
+        marker_label=str(_("All sites")),
+    )
 
 
 def high_potential_events(scope: Scope, limit: int = HIGH_POTENTIAL_SHOWN) -> list[Report]:
