@@ -60,13 +60,6 @@ def _format_day(value: date | datetime) -> str:
     return format_date(value, "d MMM yyyy")
 
 
-@bp.get("/supervisor", endpoint="supervisor")
-@login_required
-def supervisor() -> str:
-    """My sites this week (being built)."""
-    return leadership()
-
-
 @bp.get("/indicators", endpoint="details")
 @login_required
 def details() -> str:
