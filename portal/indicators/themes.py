@@ -177,7 +177,7 @@ def in_a_theme(
     pairs = {(r.location_id, r.category_id) for r in reports if r.category_id is not None}
     assets = {r.asset_id for r in reports if r.asset_id is not None}
     if not pairs and not assets:
-        return set()
+        return {}
     since, until = window(until, days)
     recent = (counted(), Report.created_at > since, Report.created_at <= until)
     busy_pairs: set[tuple[int, int]] = set()
@@ -201,8 +201,10 @@ def in_a_theme(
                 .having(func.count() >= minimum)
             )
         )
-    return {
-        r.id
-        for r in reports
-        if (r.location_id, r.category_id) in busy_pairs or r.asset_id in busy_assets
-    }
+    found: dict[int, dict[str, int]] = {}
+    for r in reports:
+        if (r.location_id, r.category_id) in busy_pairs:
+            found[r.id] = {"location": r.location_id, "category": r.category_id}
+        elif r.asset_id in busy_assets:
+            found[r.id] = {"asset": r.asset_id}
+    return found

@@ -19,6 +19,7 @@ from portal import params, permissions, sla
 from portal.boards import ColumnHeading
 from portal.extensions import db
 from portal.models import BOARD_STATES, Location, Report, User
+from portal.triage import themes_flag
 from portal.triage.access import CARD_LOADS
 
 STATES = BOARD_STATES
@@ -170,6 +171,7 @@ def columns(
         .options(*CARD_LOADS)
     )
     cards = db.session.scalars(query).unique().all()
+    themes_flag.remember(cards)
     totals = counts(user, filters, now=now, ack_hours=ack_hours)
     return [
         Column(state, *totals[state], [c for c in cards if c.status == state], limit)
@@ -193,7 +195,9 @@ def new_since(user: User, filters: Filters, since: int, until: int) -> list[Repo
         .limit(BOARD_LIMIT)
         .options(*CARD_LOADS)
     )
-    return list(db.session.scalars(scoped(query, user, filters)).unique().all())
+    found = list(db.session.scalars(scoped(query, user, filters)).unique().all())
+    themes_flag.remember(found)
+    return found
 
 
 def still_shown(report: Report, user: User, filters: Filters) -> bool:

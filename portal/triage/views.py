@@ -16,7 +16,7 @@ from portal import loop, sla
 from portal.extensions import db
 from portal.models import Asset, Report
 from portal.timeutil import utcnow
-from portal.triage import access, answers, board, bp, choices, matrix
+from portal.triage import access, answers, board, bp, choices, matrix, themes_flag
 from portal.triage.forms import AcknowledgeForm, AssignForm, ClassifyForm, DismissForm, MergeForm
 
 
@@ -45,6 +45,7 @@ def _card_helpers() -> dict[str, object]:
         "duration": _duration,
         "labels": matrix,
         "report_page": _report_page,
+        "in_theme": themes_flag.in_theme,
     }
 
 

@@ -236,4 +236,7 @@ def test_a_report_in_a_theme_is_found_among_others(small, ctx):
     from portal.models import Report
 
     loaded = [db.session.get(Report, small.reports[n]) for n in (2, 9, 10, 11)]
-    assert themes.in_a_theme(loaded, NOW) == {small.reports[2], small.reports[11]}
+    assert themes.in_a_theme(loaded, NOW) == {
+        small.reports[2]: {"location": small.dock, "category": small.vehicles},
+        small.reports[11]: {"asset": small.asset_x},
+    }

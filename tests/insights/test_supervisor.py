@@ -83,3 +83,30 @@ def test_a_repeat_theme_at_my_site_is_listed(app, client, login, world):
     login.logout()
     login.as_(world.supervisor_b)
     assert "Dropped objects — Dock 1" not in page(client)
+
+
+def test_the_triage_board_flags_a_report_that_joins_a_theme(app, client, login, world):
+    from portal.extensions import db
+    from portal.models import Category, Report
+
+    ids = [new_report(app, world.location_a, f"Box fell from the shelf {n}") for n in range(3)]
+    lone = new_report(app, world.location_a, "Something else entirely")
+    with app.app_context():
+        category = db.session.query(Category).filter_by(name="Dropped objects").one()
+        for rid in ids:
+            db.session.get(Report, rid).category_id = category.id
+        db.session.commit()
+    login.as_(world.supervisor_a)
+    html = client.get("/triage").get_data(as_text=True)
+
+    def card(rid: int) -> str:
+        start = html.index(f'id="card-{rid}"')
+        return html[start : html.index("</article>", start)]
+
+    for rid in ids:
+        assert "Repeat theme" in card(rid)
+    assert "Repeat theme" not in card(lone)
+    # one card rendered alone (after a change) asks for itself
+    single = client.get(f"/triage/cards/{ids[0]}", headers={"HX-Request": "true"})
+    assert single.status_code == 200
+    assert "Repeat theme" in single.get_data(as_text=True)
