@@ -346,14 +346,15 @@ def bar_chart(
     marker: float | None = None,
     marker_label: str = "",
     css: str = "series-0",
+    label_share: float = 0.38,
 ) -> BarChart:
     """Horizontal bars, one per row, with an optional vertical reference line at `marker`."""
     texts = [missing_text if value is None else value_format(value) for _, value in rows]
     shown = [text for text, (_, value) in zip(texts, rows, strict=True) if value is not None]
     value_room = 8.0 + max((len(text) for text in shown), default=0) * WIDE_CHAR
     longest_label = max((len(label) for label, _ in rows), default=0)
-    label_room = min(longest_label * WIDE_CHAR + 12.0, width * 0.38)
-    fit = max(4, int((label_room - 12.0) // WIDE_CHAR))
+    label_room = min(longest_label * WIDE_CHAR + 12.0, width * label_share)
+    fit = max(4, round((label_room - 12.0) / WIDE_CHAR))
     origin = round(label_room, 2)
     plot_right = width - value_room - 4.0
     values = [value for _, value in rows if value is not None]

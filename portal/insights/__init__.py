@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
 
-from portal.insights import exports, review, supervisor, talks, views  # noqa: E402, F401
+from portal.insights import details, exports, review, supervisor, talks, views  # noqa: E402, F401

@@ -58,10 +58,3 @@ def _helpers() -> dict[str, object]:
 @bp.app_template_filter("format_day")
 def _format_day(value: date | datetime) -> str:
     return format_date(value, "d MMM yyyy")
-
-
-@bp.get("/indicators", endpoint="details")
-@login_required
-def details() -> str:
-    """Every indicator (being built)."""
-    return leadership()
