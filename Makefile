@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 export PORTAL_BASE_URL
 
-.PHONY: run test test-sqlite test-postgresql lint format bench bench-triage bench-display i18n-extract i18n-compile clean
+.PHONY: run test test-sqlite test-postgresql lint format bench bench-triage bench-display bench-insights i18n-extract i18n-compile clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-triage: $(STAMP)
 ## the breakroom display: a 304 poll against hello world, and full renders (about a minute)
 bench-display: $(STAMP)
 	$(BIN)/python bench/display.py
+
+## the leadership view (/insights) at 10k, 100k and 1M reports, in process (about five minutes)
+bench-insights: $(STAMP)
+	$(BIN)/python bench/insights.py
 
 i18n-extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .

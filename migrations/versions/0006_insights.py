@@ -7,7 +7,7 @@ Create Date: 2026-12-01 22:05:00
 Existing reports get their local month and hour from their site's time zone and their
 quality score from what they hold, by the same rules new reports follow.
 """
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -40,6 +40,8 @@ def upgrade():
         batch_op.add_column(sa.Column('local_month', sa.String(length=7), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('local_hour', sa.SmallInteger(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('quality', sa.SmallInteger(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('ack_seconds', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('close_days', sa.Integer(), nullable=True))
 
     _backfill_reports()
 
@@ -49,31 +51,52 @@ def upgrade():
         batch_op.alter_column('quality', server_default=None)
         batch_op.create_index(
             'ix_reports_insights',
-            ['local_month', 'site_id', 'status', 'high_potential', 'created_at',
-             'acknowledged_at', 'closed_at'],
+            ['site_id', 'local_month', 'high_potential', 'status', 'created_at',
+             'ack_seconds', 'close_days'],
             unique=False,
         )
-        batch_op.create_index('ix_reports_themes', ['created_at', 'location_id', 'category_id', 'asset_id', 'status'], unique=False)
+        batch_op.create_index(
+            'ix_reports_themes',
+            ['site_id', 'created_at', 'location_id', 'category_id', 'asset_id', 'status',
+             'high_potential', 'severity'],
+            unique=False,
+        )
+        batch_op.create_index(
+            'ix_reports_high_potential', ['high_potential', 'created_at'], unique=False
+        )
 
+    with op.batch_alter_table('corrective_actions', schema=None) as batch_op:
+        batch_op.drop_index('ix_corrective_actions_status_due_on')
+        batch_op.create_index(
+            'ix_corrective_actions_status_due_on',
+            ['status', 'due_on', 'site_id', 'report_id'],
+            unique=False,
+        )
+        batch_op.create_index(
+            'ix_corrective_actions_site_id_due_on',
+            ['site_id', 'due_on', 'status', 'report_id'],
+            unique=False,
+        )
 
 def _backfill_reports():
     from portal.indicators.quality import quality_score
+    from portal.models.report import durations
 
     bind = op.get_bind()
     rows = bind.execute(sa.text(
         "SELECT r.id, r.created_at, s.timezone, r.what_happened, r.potential_text, r.where_text,"
-        " l.name, (SELECT count(*) FROM photos p WHERE p.report_id = r.id)"
+        " l.name, (SELECT count(*) FROM photos p WHERE p.report_id = r.id),"
+        " r.acknowledged_at, r.closed_at"
         " FROM reports r JOIN sites s ON s.id = r.site_id JOIN locations l ON l.id = r.location_id"
     )).all()
     update = sa.text(
-        "UPDATE reports SET local_month = :month, local_hour = :hour, quality = :quality"
-        " WHERE id = :id"
+        "UPDATE reports SET local_month = :month, local_hour = :hour, quality = :quality,"
+        " ack_seconds = :ack, close_days = :close WHERE id = :id"
     )
-    for id_, created_at, zone, what, potential, where, place, photos in rows:
-        if isinstance(created_at, str):  # SQLite hands back text for a textual statement
-            from datetime import datetime
-            created_at = datetime.fromisoformat(created_at)
+    for id_, created_at, zone, what, potential, where, place, photos, acked, closed in rows:
+        created_at, acked, closed = (_moment(value) for value in (created_at, acked, closed))
         local = created_at.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+        ack, close = durations(created_at, acked, closed)
         bind.execute(update, {
             "id": id_,
             "month": f"{local.year:04d}-{local.month:02d}",
@@ -82,13 +105,32 @@ def _backfill_reports():
                 what_happened=what, photo_count=photos, potential_text=potential,
                 where_text=where, location_name=place,
             ),
+            "ack": ack,
+            "close": close,
         })
 
 
+def _moment(value):
+    """SQLite hands back text for a textual statement; PostgreSQL a datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
+
+
 def downgrade():
+    with op.batch_alter_table('corrective_actions', schema=None) as batch_op:
+        batch_op.drop_index('ix_corrective_actions_site_id_due_on')
+        batch_op.drop_index('ix_corrective_actions_status_due_on')
+        batch_op.create_index(
+            'ix_corrective_actions_status_due_on', ['status', 'due_on'], unique=False
+        )
+
     with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_reports_high_potential')
         batch_op.drop_index('ix_reports_themes')
         batch_op.drop_index('ix_reports_insights')
+        batch_op.drop_column('close_days')
+        batch_op.drop_column('ack_seconds')
         batch_op.drop_column('quality')
         batch_op.drop_column('local_hour')
         batch_op.drop_column('local_month')

@@ -19,6 +19,8 @@ from portal.indicators.sql import counted, in_scope
 from portal.models import Report
 
 HIGH_POTENTIAL_SHOWN = 10
+# the largest repeat themes a page lists; the page says how many there are in all
+THEMES_SHOWN = 15
 
 
 def month_label(month: str, style: str = "MMM yy") -> str:
@@ -44,6 +46,7 @@ class Leadership:
     overdue: list
     overdue_count: int
     themes: list[themes.Theme]
+    themes_total: int
 
     @property
     def trend(self) -> list[tuple[str, reports.Tally]]:
@@ -108,5 +111,11 @@ def leadership(scope: Scope) -> Leadership:
         high_potential=high_potential_events(scope),
         overdue=overdue,
         overdue_count=overdue_count,
-        themes=[t for t in themes.repeat_themes(scope.site_ids, theme_until(scope)) if t.critical],
+        **critical_themes(scope),
     )
+
+
+def critical_themes(scope: Scope, shown: int = THEMES_SHOWN) -> dict[str, object]:
+    """The largest repeat critical themes and how many there are."""
+    found = [t for t in themes.repeat_themes(scope.site_ids, theme_until(scope)) if t.critical]
+    return {"themes": found[:shown], "themes_total": len(found)}

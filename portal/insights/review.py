@@ -38,6 +38,7 @@ class Review:
     participation: participation.Participation
     closeout: actions.Closeout
     themes: list[themes.Theme]
+    themes_total: int
     high_potential: list[HighPotential]
     ages: list[actions.AgeRow]
     overdue: list[Overdue]
@@ -92,7 +93,8 @@ def monthly_review(scope: Scope) -> Review:
     summary = reports.overview(scope)
     before_month = scopes.add_months(scope.first_month, -1)
     before = reports.overview(replace(scope, first_month=before_month, last_month=before_month))
-    repeat = themes.repeat_themes(scope.site_ids, pages.theme_until(scope))
+    found = themes.repeat_themes(scope.site_ids, pages.theme_until(scope))
+    repeat = found[: pages.THEMES_SHOWN]
     return Review(
         scope=scope,
         summary=summary,
@@ -101,6 +103,7 @@ def monthly_review(scope: Scope) -> Review:
         participation=participation.participation(scope, summary),
         closeout=actions.closeout(scope),
         themes=repeat,
+        themes_total=len(found),
         high_potential=high_potential_to_support(scope),
         ages=actions.overdue_by_age(scope),
         overdue=overdue_with_reasons(scope),

@@ -40,6 +40,7 @@ class Week:
     due: list[CorrectiveAction]
     recent: list[Report]
     themes: list[themes.Theme]
+    themes_total: int
 
     def late_days(self, action: CorrectiveAction) -> int:
         return max((self.today[action.site_id] - action.due_on).days, 0)
@@ -87,13 +88,15 @@ def week(user: User, sites: list[Site], now: datetime) -> Week:
         .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(LIST_LIMIT)
     ).all()
+    found = themes.repeat_themes(ids, now)
     return Week(
         sites=sites,
         today=today,
         mine=list(mine),
         due=list(due),
         recent=list(recent),
-        themes=themes.repeat_themes(ids, now),
+        themes=found[:LIST_LIMIT],
+        themes_total=len(found),
     )
 
 

@@ -39,8 +39,11 @@ class CorrectiveAction(db.Model):
 
     __tablename__ = "corrective_actions"
     __table_args__ = (
-        # the closeout board: open actions by due date, done ones by completion
-        Index("ix_corrective_actions_status_due_on", "status", "due_on"),
+        # the closeout board and the overdue counts: open actions by due date (with the
+        # site and report, so counting them never reads the table)
+        Index("ix_corrective_actions_status_due_on", "status", "due_on", "site_id", "report_id"),
+        # insights: actions falling due in a range of months at some sites
+        Index("ix_corrective_actions_site_id_due_on", "site_id", "due_on", "status", "report_id"),
         Index("ix_corrective_actions_site_id_status", "site_id", "status"),
     )
 

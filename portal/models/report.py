@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -91,22 +91,33 @@ class Report(db.Model):
         Index("ix_reports_status_created_at", "status", "created_at"),
         # a site's reports by id: the board's poll for new ones
         Index("ix_reports_site_id_id", "site_id", "id"),
-        # insights: counts, acknowledgement and closing times by month and site in one pass
-        # over this index, never the table
+        # insights: counts, acknowledgement and closing times by site and month in one pass
+        # over this index, never the table (site first: a list of sites is a set of ranges)
         Index(
             "ix_reports_insights",
-            "local_month",
             "site_id",
-            "status",
+            "local_month",
             "high_potential",
+            "status",
             "created_at",
-            "acknowledged_at",
-            "closed_at",
+            "ack_seconds",
+            "close_days",
         ),
         # insights: repeat themes (same place and category, or asset) in the last 90 days
         Index(
-            "ix_reports_themes", "created_at", "location_id", "category_id", "asset_id", "status"
+            "ix_reports_themes",
+            "site_id",
+            "created_at",
+            "location_id",
+            "category_id",
+            "asset_id",
+            "status",
+            "high_potential",
+            "severity",
         ),
+        # insights: the latest high-potential reports, and "is this report high-potential?"
+        # for action counts without reading report rows
+        Index("ix_reports_high_potential", "high_potential", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +171,10 @@ class Report(db.Model):
     # closing the loop
     fixed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # kept from the timestamps on every flush (see _durations below), for the indicators:
+    # seconds from submission to acknowledgement, whole days from submission to closing
+    ack_seconds: Mapped[int | None]
+    close_days: Mapped[int | None]
     # "what we fixed", for the crew's feed; or explicitly not for public display
     public_summary: Mapped[str | None] = mapped_column(Text)
     summary_not_public: Mapped[bool] = mapped_column(default=False)
@@ -215,6 +230,25 @@ class Report(db.Model):
 
     def __repr__(self) -> str:
         return f"<Report {self.id} {self.status}>"
+
+
+def durations(
+    created_at: datetime | None, acknowledged_at: datetime | None, closed_at: datetime | None
+) -> tuple[int | None, int | None]:
+    """(seconds to acknowledge, whole days to close) — None while it has not happened."""
+    if created_at is None:
+        return None, None
+    ack = round((acknowledged_at - created_at).total_seconds()) if acknowledged_at else None
+    close = int((closed_at - created_at).total_seconds() // 86400) if closed_at else None
+    return ack, close
+
+
+@event.listens_for(Report, "before_insert")
+@event.listens_for(Report, "before_update")
+def _durations(_mapper: object, _connection: object, report: Report) -> None:
+    report.ack_seconds, report.close_days = durations(
+        report.created_at, report.acknowledged_at, report.closed_at
+    )
 
 
 class Photo(db.Model):

@@ -240,3 +240,18 @@ def test_a_report_in_a_theme_is_found_among_others(small, ctx):
         small.reports[2]: {"location": small.dock, "category": small.vehicles},
         small.reports[11]: {"asset": small.asset_x},
     }
+
+
+def test_durations_follow_the_timestamps_on_every_write(small, ctx):
+    from datetime import timedelta
+
+    from portal.models import Report
+    from portal.models.report import durations
+
+    assert durations(NOW, None, None) == (None, None)
+    assert durations(NOW, NOW + timedelta(hours=2), NOW + timedelta(days=3, hours=23)) == (7200, 3)
+    report = db.session.get(Report, small.reports[5])
+    assert (report.ack_seconds, report.close_days) == (None, None)
+    report.acknowledged_at = report.created_at + timedelta(minutes=90)
+    db.session.commit()
+    assert db.session.get(Report, small.reports[5]).ack_seconds == 5400

@@ -116,4 +116,4 @@ def test_statement_count_does_not_grow_with_reports(app, client, login, world, s
         db.session.add_all(extra)
         db.session.commit()
     assert statements() == before
-    assert before <= 16
+    assert before <= 18
