@@ -52,6 +52,11 @@ class Review:
         return self.scope.first_month
 
     @property
+    def month_open(self) -> bool:
+        """The month is not over: its reports so far stand against a whole month's hours."""
+        return self.scope.first_month >= scopes.month_of(self.scope.now)
+
+    @property
     def before_month(self) -> str:
         return scopes.add_months(self.scope.first_month, -1)
 

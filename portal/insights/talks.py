@@ -179,9 +179,21 @@ def talk_sheet(theme: ThemeDetail) -> TalkSheet:
         category=category,
         outcomes=[(key, outcomes[key]) for key in talk_words.OUTCOME_NAMES if outcomes[key]],
         descriptions=descriptions[:SHEET_DESCRIPTIONS],
-        fixed=fixed[:SHEET_ACTIONS],
-        pending=[a for a in actions if a.status == ActionStatus.OPEN][:SHEET_ACTIONS],
+        fixed=_distinct(fixed)[:SHEET_ACTIONS],
+        pending=_distinct([a for a in actions if a.status == ActionStatus.OPEN])[:SHEET_ACTIONS],
     )
+
+
+def _distinct(actions: list[CorrectiveAction]) -> list[CorrectiveAction]:
+    """One line per fix: the same words on two reports' actions are the same fix to the crew."""
+    seen: set[str] = set()
+    kept = []
+    for action in actions:
+        key = " ".join(action.description.split()).casefold()
+        if key not in seen:
+            seen.add(key)
+            kept.append(action)
+    return kept
 
 
 def _month_year(value: date) -> str:

@@ -263,13 +263,6 @@ def test_a_theme_opens_from_insights_with_its_toolbox_talk_in_spanish(demo_compa
     screenshot(phone, "phone-insights-talk-es")
 
 
-PHONE_OVERFLOW = (
-    "known: on a 390 px phone the review's wide tables (figures, high-potential, overdue) and"
-    " the Spanish talk sheet's facts grid (max-content labels) scroll sideways"
-)
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=PHONE_OVERFLOW)
 @pytest.mark.parametrize("page_kind", ["review", "talk"])
 def test_the_review_and_the_spanish_talk_fit_a_phone(demo_company, narrow, page_kind):
     phone = narrow.new_page()

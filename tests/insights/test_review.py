@@ -345,3 +345,23 @@ def test_statement_count_does_not_grow_with_reports_and_actions(app, client, log
             db.session.add(extra)
         db.session.commit()
     assert statements() == before
+
+
+def test_a_month_that_is_not_over_judges_no_site(app, world, small):
+    from dataclasses import replace
+
+    from portal.indicators import scope as scopes
+    from portal.insights import review as review_module
+
+    with app.test_request_context():
+        scope = scopes.Scope(
+            site_ids=(small.site_a, small.site_b, small.site_c),
+            first_month="2026-06",
+            last_month="2026-06",
+            now=NOW,
+        )
+        page = review_module.monthly_review(scope)
+        assert page.month_open
+        assert not review_module.monthly_review(
+            replace(scope, first_month="2026-05", last_month="2026-05")
+        ).month_open
