@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal import loop, sla
+from portal import loop, sla, web
 from portal.extensions import db
 from portal.models import Asset, Report
 from portal.timeutil import utcnow
@@ -20,10 +20,15 @@ from portal.triage import access, answers, board, bp, choices, matrix, themes_fl
 from portal.triage.forms import AcknowledgeForm, AssignForm, ClassifyForm, DismissForm, MergeForm
 
 
-def _duration(age: timedelta) -> str:
-    """An age in the unit that reads best: minutes, hours up to two days, then days."""
+def _duration(age: timedelta, coarse: bool = False) -> str:
+    """An age in the unit that reads best: minutes, hours up to two days, then days.
+
+    `coarse` (an anonymous report): never in minutes, so the board cannot be read back to
+    the minute a reporter stood at the poster."""
     minutes = int(age.total_seconds() // 60)
     if minutes < 60:
+        if coarse:
+            return _("under 1 h")
         return ngettext("%(num)d min", "%(num)d min", minutes)
     if minutes < 48 * 60:
         return ngettext("%(num)d h", "%(num)d h", minutes // 60)
@@ -41,6 +46,7 @@ def _card_helpers() -> dict[str, object]:
 
     return {
         "clock": clock,
+        "report_time": web.report_time,
         "now": now,
         "duration": _duration,
         "labels": matrix,

@@ -1,0 +1,81 @@
+"""Staff screens give an anonymous report's time only to the hour (a shift roster must not
+single out who stood at the poster at that minute); a named report keeps its minute."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+
+from portal import codes, loop
+from portal.extensions import db
+from portal.models import Location
+from portal.timeutil import utcnow
+
+MINUTE_TIME = re.compile(r"\b\d{1,2}:(?!00\b)\d{2}\b")  # a clock time not on the hour
+
+
+def submit(app, code: str, name: str | None, at: datetime) -> int:
+    with app.app_context():
+        location = db.session.query(Location).filter_by(code=code).one()
+        answers = loop.NewReport(
+            "Forklift reversed out of aisle four",
+            "Dock 1",
+            "serious_injury",
+            None,
+            name,
+            None,
+            "qr",
+            "en",
+        )
+        nonce = codes.random_code(20)
+        report = loop.submit(
+            location,
+            answers,
+            receipt_hash=codes.receipt_hash("k", nonce),
+            submission_key=codes.submission_key(nonce),
+            at=at,
+        )
+        db.session.commit()
+        return report.id
+
+
+def card(html: str, rid: int) -> str:
+    start = html.index(f'id="card-{rid}"')
+    return html[start : html.index("</article>", start)]
+
+
+@pytest.fixture
+def at() -> datetime:
+    """About twenty minutes ago, on a minute that is not :00 (the sites' zones are whole hours)."""
+    moment = utcnow() - timedelta(minutes=20)
+    return moment - timedelta(minutes=1) if moment.minute == 0 else moment
+
+
+def test_the_board_card_of_an_anonymous_report_has_no_minute(app, client, login, world, at):
+    rid = submit(app, world.location_a, None, at)
+    login.as_(world.supervisor_a)
+    html = card(client.get("/triage").get_data(as_text=True), rid)
+    assert "min ago" not in html and "min —" not in html
+    assert "under 1 h" in html
+    assert not MINUTE_TIME.search(html), MINUTE_TIME.search(html)
+    assert "datetime=" not in html
+
+
+def test_a_named_report_keeps_its_minute(app, client, login, world, at):
+    rid = submit(app, world.location_a, "Ana", at)
+    login.as_(world.supervisor_a)
+    html = card(client.get("/triage").get_data(as_text=True), rid)
+    assert "datetime=" in html and MINUTE_TIME.search(html)
+
+
+def test_the_report_page_of_an_anonymous_report_has_no_minute(app, client, login, world, at):
+    rid = submit(app, world.location_a, None, at)
+    login.as_(world.supervisor_a)
+    html = client.get(f"/reports/{rid}").get_data(as_text=True)
+    head = html[html.index("<main") : html.index('id="timeline-title"')]
+    timeline = html[html.index('id="timeline-title"') :]
+    submitted = timeline[: timeline.index("</li>")]
+    assert not MINUTE_TIME.search(head.split('class="meta"', 1)[1].split("</p>", 1)[0])
+    assert not MINUTE_TIME.search(submitted)
