@@ -8,7 +8,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.indicators import actions, charts, participation, reports, splits
+from portal.indicators import actions, charts, participation, privacy, reports, splits
 from portal.indicators import scope as scopes
 from portal.indicators.quality import QUALITY_MAX
 from portal.indicators.scope import Scope
@@ -38,11 +38,20 @@ class Details:
         )
 
     def bars(self, rows: list[splits.Row]) -> charts.BarChart:
-        return charts.bar_chart([(row.label, row.count) for row in rows], label_share=0.5)
+        """A split as bars; a group of 1-4 reports shows no bar, only "fewer than 5"."""
+        return charts.bar_chart(
+            [(row.label, privacy.shown(row.count)) for row in rows],
+            label_share=0.5,
+            missing_text=str(privacy.FEWER),
+        )
 
     def quality_chart(self) -> charts.BarChart:
         return charts.bar_chart(
-            [(_("Score %(n)d", n=score), n) for score, n in enumerate(self.quality.counts)]
+            [
+                (_("Score %(n)d", n=score), privacy.shown(n))
+                for score, n in enumerate(self.quality.counts)
+            ],
+            missing_text=str(privacy.FEWER),
         )
 
     def strength_chart(self) -> charts.BarChart:

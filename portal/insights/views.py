@@ -9,6 +9,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from portal.indicators import privacy
 from portal.indicators import scope as scopes
 from portal.insights import bp, pages
 
@@ -16,6 +17,11 @@ from portal.insights import bp, pages
 @bp.app_template_filter("percent")
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)} %"
+
+
+@bp.app_template_filter("group")
+def _group(value: int) -> str:
+    return privacy.group(value)
 
 
 @bp.app_template_filter("days")

@@ -29,7 +29,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_the_figures_of_the_small_data_set(client, login, world, small):
     login.as_(world.admin)
     html = page(client)
-    assert "Anonymous: 6 · Named: 2" in html
+    assert "Anonymous: 6 · Named: fewer than 5" in html  # 2 named: a small group
     assert "Engineering or better: 57 %" in html and "(4/7)" in html  # fix strength
     assert "Average score: 1.9" in html  # 15 / 8
     assert "Vehicles and traffic" in html and "Not classified yet" in html
@@ -54,4 +54,21 @@ def test_a_viewer_sees_only_their_site(client, login, world, small):
     html = page(client)
     assert "Alpha Plant" in html
     assert "Bravo Warehouse" not in html and "Charlie Yard" not in html
-    assert "Anonymous: 5 · Named: 1" in html  # A counts 1, 2, 3, 5, 6, 11; only 1 is named
+    assert "Anonymous: 5 · Named: fewer than 5" in html  # A: 1, 2, 3, 5, 6, 11; 1 named
+
+
+def test_small_groups_read_fewer_than_5(client, login, world, small):
+    login.as_(world.admin)
+    html = page(client)
+    role = html[html.index('id="chart-role"') :]
+    role = role[: role.index("</figure>")]
+    # worker 1, contractor 1: never a count of 1 next to a role
+    assert "fewer than 5" in role
+    assert ">1<" not in role.split("<table", 1)[1]
+    assert "<td>6</td>" in role  # role not given: 6, shown
+
+
+def test_group_helper():
+    from portal.indicators.privacy import shown
+
+    assert [shown(n) for n in (0, 1, 4, 5, 12)] == [0, None, None, 5, 12]
