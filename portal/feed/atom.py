@@ -7,6 +7,7 @@ addresses under BASE_URL.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
@@ -26,9 +27,14 @@ TAG_DATE = "2026"  # the tag: URI's date: when the portal first published on its
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 
 
+# characters XML 1.0 does not allow: a pasted control character would make the whole feed
+# unreadable to every feed reader
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    element.text = text
+    element.text = _NOT_XML.sub("", text) if text else text
     return element
 
 

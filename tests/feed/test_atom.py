@@ -87,3 +87,14 @@ def test_markup_in_staff_words_is_escaped(app, client, world, closed):
     root = _feed(client, "/feed.atom")
     assert root.find("a:entry/a:title", NS).text == "A <b>bold</b> & loose cable"
     assert "<b>bold</b>" not in client.get("/feed").get_data(as_text=True)
+
+
+def test_a_control_character_in_the_summary_does_not_break_the_feed(app, client, world, closed):
+    with app.app_context():
+        report = db.session.get(Report, closed.id)
+        report.public_summary = "Mirror\x0bfitted\x1b at the dock"
+        db.session.commit()
+    publish(app, world, closed, what="Blind corner\x1b at the dock")
+    root = _feed(client, "/feed.atom")  # parses: no character XML forbids
+    [entry] = root.findall("a:entry", NS)
+    assert "Mirrorfitted at the dock" in entry.find("a:summary", NS).text
