@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from pathlib import Path
 from types import FrameType
 
 import click
@@ -145,3 +146,51 @@ def remind_command(digests: bool) -> None:
     from portal import reminders
 
     click.echo(str(reminders.queue_reminders(with_digests=digests)))
+
+
+@portal_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
+@with_appcontext
+def backup_command(path: Path, force: bool) -> None:
+    """Copy the SQLite database to PATH while serving; check the copy and print its counts."""
+    from portal import backup
+
+    try:
+        snapshot = backup.run_backup(path, force=force)
+    except backup.BackupError as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"Backed up to {snapshot.describe()}")
+
+
+@portal_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a <database>.before-restore left earlier.")
+@click.confirmation_option(prompt="Replace the database with PATH? The server must be stopped.")
+@with_appcontext
+def restore_command(path: Path, force: bool) -> None:
+    """Put a backup made by `portal backup` in place of the database (server stopped)."""
+    from portal import backup
+
+    try:
+        snapshot, kept = backup.run_restore(path, force=force)
+    except backup.BackupError as problem:
+        raise click.ClickException(str(problem)) from problem
+    if kept is not None:
+        click.echo(f"The replaced database is kept as {kept}")
+    click.echo(f"Restored {snapshot.describe()}")
+
+
+@portal_cli.command("copy-to")
+@click.argument("url")
+@click.option("--batch", default=1000, show_default=True, help="Rows per insert.")
+@with_appcontext
+def copy_to_command(url: str, batch: int) -> None:
+    """Copy every row to an EMPTY database at URL (migrated to head first); compare counts."""
+    from portal import copying
+
+    try:
+        result = copying.copy_to(url, batch_size=batch, echo=click.echo)
+    except copying.CopyError as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(result.describe())
