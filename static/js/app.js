@@ -8,6 +8,27 @@
   });
 })();
 
+// --- kiosk receipt: clears itself after PORTAL_KIOSK_RECEIPT_SECONDS; "More time" restarts
+// the wait (a time limit the person can extend). Without JavaScript a <noscript> refresh does it.
+(function () {
+  "use strict";
+  var note = document.querySelector("[data-kiosk-clear]");
+  if (!note) { return; }
+  var seconds = parseInt(note.getAttribute("data-kiosk-clear"), 10) || 60;
+  var url = note.getAttribute("data-kiosk-url");
+  var timer = null;
+  function start() {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(function () { window.location.replace(url); }, seconds * 1000);
+  }
+  var more = document.querySelector("[data-kiosk-more]");
+  if (more) {
+    more.hidden = false;
+    more.addEventListener("click", start);
+  }
+  start();
+})();
+
 // --- breakroom display (/display/<site>) — begin -----------------------------------------
 // A failed poll (server or network down, an error answer, a timeout) keeps what the screen
 // shows; after two in a row the page gets "is-stale" (CSS shows "Last updated HH:MM —

@@ -27,7 +27,10 @@ def test_kiosk_receipt_clears_itself_and_the_site_data(app, client, world):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     receipt_in(html)
-    assert f'content="60;url=/kiosk/{world.location_a}' in html
+    # cleared by app.js after 60 s (with "More time"), or by a refresh without JavaScript
+    assert f'data-kiosk-clear="60" data-kiosk-url="/kiosk/{world.location_a}' in html
+    assert f'<noscript><meta http-equiv="refresh" content="60;url=/kiosk/{world.location_a}' in html
+    assert "More time" in html
     assert ">Done<" in html
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert "Set-Cookie" not in response.headers
