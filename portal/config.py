@@ -41,8 +41,13 @@ class Env:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key(env: Env, instance_path: Path) -> str:
-    """PORTAL_SECRET_KEY, or a key generated once into the instance folder and reused."""
+def _secret_key(env: Env, instance_path: Path, mode: str) -> str:
+    """PORTAL_SECRET_KEY, or the key in the instance folder.
+
+    Development and tests generate that key once and reuse it. Production never makes one up:
+    a key invented on first start would differ on every host of a cluster (sessions and form
+    tokens failing between them) and be lost with the folder (every receipt with it), so
+    production without a key refuses to start and says how to make one."""
     key = env.get("PORTAL_SECRET_KEY")
     if key is not None:
         if len(key) < MIN_SECRET_LENGTH:
@@ -51,6 +56,13 @@ def _secret_key(env: Env, instance_path: Path) -> str:
             )
         return key
     key_file = instance_path / "secret_key"
+    if not key_file.exists() and mode == "production":
+        raise ConfigError(
+            "no secret key: set PORTAL_SECRET_KEY to at least "
+            f"{MIN_SECRET_LENGTH} random characters (for example the output of "
+            '`python3 -c "import secrets; print(secrets.token_urlsafe(48))"`), '
+            f"the same on every server, or put one in {key_file}"
+        )
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -105,7 +117,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         **_notify_settings(env),
         "PORTAL_ENV": mode,
         "INSTANCE_PATH": str(instance_path),
-        "SECRET_KEY": _secret_key(env, instance_path),
+        "SECRET_KEY": _secret_key(env, instance_path, mode),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # pre-ping catches PostgreSQL connections dropped by the server; SQLite has none to drop
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},

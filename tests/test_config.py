@@ -24,15 +24,27 @@ def test_an_unknown_environment_is_refused(tmp_path):
         config.load({"PORTAL_ENV": "staging", "PORTAL_INSTANCE_PATH": str(tmp_path)})
 
 
-def test_without_a_secret_one_is_generated_once_and_reused(tmp_path):
-    first = config.load({"PORTAL_INSTANCE_PATH": str(tmp_path)})["SECRET_KEY"]
-    second = config.load({"PORTAL_INSTANCE_PATH": str(tmp_path)})["SECRET_KEY"]
+def test_without_a_secret_development_generates_one_once_and_reuses_it(tmp_path):
+    env = {"PORTAL_ENV": "development", "PORTAL_INSTANCE_PATH": str(tmp_path)}
+    first = config.load(env)["SECRET_KEY"]
+    second = config.load(env)["SECRET_KEY"]
     assert first == second and len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
+def test_production_without_a_secret_refuses_to_start(tmp_path):
+    with pytest.raises(config.ConfigError, match="no secret key"):
+        config.load({"PORTAL_INSTANCE_PATH": str(tmp_path)})
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_uses_a_key_left_in_the_instance_folder(tmp_path):
+    (tmp_path / "secret_key").write_text("k" * 48)
+    assert config.load({"PORTAL_INSTANCE_PATH": str(tmp_path)})["SECRET_KEY"] == "k" * 48
+
+
 def test_defaults_are_safe(tmp_path):
-    settings = config.load({"PORTAL_INSTANCE_PATH": str(tmp_path)})
+    settings = config.load({"PORTAL_INSTANCE_PATH": str(tmp_path), "PORTAL_SECRET_KEY": LONG})
     assert settings["PORTAL_ENV"] == "production"
     assert settings["DEBUG"] is False
     assert settings["SESSION_COOKIE_SECURE"] is True
@@ -42,14 +54,24 @@ def test_defaults_are_safe(tmp_path):
 
 def test_postgresql_urls_use_psycopg(tmp_path):
     settings = config.load(
-        {"PORTAL_INSTANCE_PATH": str(tmp_path), "PORTAL_DATABASE_URL": "postgresql://u@h/db"}
+        {
+            "PORTAL_INSTANCE_PATH": str(tmp_path),
+            "PORTAL_DATABASE_URL": "postgresql://u@h/db",
+            "PORTAL_SECRET_KEY": LONG,
+        }
     )
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
 
 
 def test_bad_numbers_are_explained(tmp_path):
     with pytest.raises(config.ConfigError, match="PORTAL_ACK_HOURS"):
-        config.load({"PORTAL_INSTANCE_PATH": str(tmp_path), "PORTAL_ACK_HOURS": "soon"})
+        config.load(
+            {
+                "PORTAL_INSTANCE_PATH": str(tmp_path),
+                "PORTAL_ACK_HOURS": "soon",
+                "PORTAL_SECRET_KEY": LONG,
+            }
+        )
 
 
 def test_the_app_refuses_to_start_in_production_with_debug(monkeypatch, tmp_path):

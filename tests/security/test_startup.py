@@ -59,17 +59,12 @@ def test_production_refuses_a_short_secret_left_in_the_instance_folder(productio
         create_app()
 
 
-def test_without_a_secret_production_never_runs_on_a_known_key(production, tmp_path):
-    """No PORTAL_SECRET_KEY: a random key is made once in the instance folder (owner-only),
-    never a built-in fallback (DESIGN: config.py)."""
+def test_production_refuses_to_start_without_a_secret(production, tmp_path):
+    """No PORTAL_SECRET_KEY and no key file: refused, never a built-in or invented key."""
     production.delenv("PORTAL_SECRET_KEY")
-    first = create_app().config["SECRET_KEY"]
-    assert len(first) >= config.MIN_SECRET_LENGTH
-    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
-    other = tmp_path / "other"
-    production.setenv("PORTAL_INSTANCE_PATH", str(other))
-    production.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
-    assert create_app().config["SECRET_KEY"] != first
+    with pytest.raises(config.ConfigError, match="no secret key"):
+        create_app()
+    assert not (tmp_path / "secret_key").exists()
 
 
 def test_production_cookies_are_secure_by_default(production):
