@@ -74,6 +74,12 @@ class User(UserMixin, db.Model):
             self.password_hash = passwords.hash_password(password)
         return ok
 
+    def deactivate(self) -> None:
+        """No more access: sign-in refused and every session ended for good (reactivating the
+        account later does not bring an old cookie back to life)."""
+        self.active = False
+        self.revoke_sessions()
+
     def revoke_sessions(self) -> None:
         """Invalidate every login cookie issued so far."""
         self.session_token = _new_session_token()

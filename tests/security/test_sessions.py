@@ -44,7 +44,7 @@ def _change_password(app: Flask, user_id: int) -> None:
 
 def _deactivate(app: Flask, user_id: int) -> None:
     with app.app_context():
-        db.session.get(User, user_id).active = False
+        db.session.get(User, user_id).deactivate()
         db.session.commit()
 
 
@@ -96,6 +96,15 @@ def test_a_copied_cookie_and_its_token_change_nothing(app, signed_in, world, end
     )
     assert response.status_code in (302, 400)
     assert report(app, rid).status == "new"
+
+
+def test_reactivating_an_account_does_not_revive_an_old_cookie(app, signed_in, world):
+    cookie, _token = _stolen(signed_in)
+    _deactivate(app, world.supervisor_a.id)
+    with app.app_context():
+        db.session.get(User, world.supervisor_a.id).active = True
+        db.session.commit()
+    assert _sent_to_sign_in(_replay(app, cookie).get("/triage"))
 
 
 def test_a_deactivated_user_cannot_sign_in_again(app, client, login, world):
