@@ -17,13 +17,20 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
+# PNG, WebP, GIF, BMP, TIFF are decoded at full size: at most 4000 px a side.
 MAX_SIDE_IN = 4000
+# A phone camera's JPEG (12 to 48 Mpx: 4032x3024, 6000x4000, 8000x6000) is decoded at a
+# half to an eighth of its size by the JPEG decoder itself (Image.draft), so it never takes
+# more memory than a 4000 px image: up to 8000 px a side.
+MAX_SIDE_IN_JPEG = 8000
 MAX_SIDE_OUT = 2048
 JPEG_QUALITY = 82
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF"}
+DRAFT_FORMATS = {"JPEG", "MPO"}
 
-# Pillow's own guard: warn above 16 Mpx, refuse above 32 Mpx (we refuse above 4000x4000 anyway).
-Image.MAX_IMAGE_PIXELS = MAX_SIDE_IN * MAX_SIDE_IN
+# Pillow's own guard, checked when the header is read: warn above 64 Mpx (made an error
+# below), refuse above 128 Mpx.
+Image.MAX_IMAGE_PIXELS = MAX_SIDE_IN_JPEG * MAX_SIDE_IN_JPEG
 
 
 class PhotoError(ValueError):
@@ -62,31 +69,33 @@ def clean(data: bytes) -> CleanPhoto:
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
                 raise PhotoError(unreadable)
-            width, height = image.size
-            if width > MAX_SIDE_IN or height > MAX_SIDE_IN:
-                raise PhotoError(
-                    _l("This photo is too big (over %(px)d pixels a side).", px=MAX_SIDE_IN)
-                )
+            limit = MAX_SIDE_IN_JPEG if image.format in DRAFT_FORMATS else MAX_SIDE_IN
+            if max(image.size) > limit:
+                raise _too_big(limit)
+            if image.format in DRAFT_FORMATS:
+                # the decoder scales down by 1/2, 1/4 or 1/8 while it reads: never the
+                # full-size pixels in memory for a big camera photo
+                image.draft("RGB", (MAX_SIDE_OUT, MAX_SIDE_OUT))
             image.load()
+            # smaller first, then turned and converted: each copy is of the small image
+            image.thumbnail((MAX_SIDE_OUT, MAX_SIDE_OUT))
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGB")
     except PhotoError:
         raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_big(MAX_SIDE_IN_JPEG) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(unreadable) from exc
-    image.thumbnail((MAX_SIDE_OUT, MAX_SIDE_OUT))
     # Rebuild from raw pixels so no metadata of the original can ride along.
     pixels = Image.frombytes("RGB", image.size, image.tobytes())
     out = io.BytesIO()
     pixels.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return CleanPhoto(data=out.getvalue(), width=pixels.width, height=pixels.height)
+
+
+def _too_big(limit: int) -> PhotoError:
+    return PhotoError(_l("This photo is too big (over %(px)d pixels a side).", px=limit))
 
 
 def store(photo: CleanPhoto, upload_dir: str | Path) -> str:

@@ -186,3 +186,28 @@ def test_a_body_over_the_request_limit_gets_a_friendly_413(app, client, world):
     assert response.status_code == 413
     assert "too much to send at once" in response.get_data(as_text=True)
     assert "Set-Cookie" not in response.headers
+
+
+def test_a_phone_camera_photo_of_6000_by_4000_is_taken_and_scaled_down(app, client, world):
+    out = io.BytesIO()
+    Image.effect_noise((6000, 4000), 40).convert("RGB").save(out, format="JPEG", quality=60)
+    response = _post(client, world.location_a, [("IMG_0001.jpg", out.getvalue())])
+    assert response.status_code == 200
+    [stored] = list(Path(app.config["UPLOAD_DIR"]).iterdir())
+    with Image.open(stored) as kept:
+        assert kept.size == (2048, 1365)
+
+
+def test_a_jpeg_over_8000_pixels_a_side_is_too_big_not_unreadable(app, client, world):
+    out = io.BytesIO()
+    Image.new("L", (8001, 16)).save(out, format="JPEG")
+    response = _post(client, world.location_a, [("pano.jpg", out.getvalue())])
+    assert response.status_code == 422
+    assert "over 8000 pixels a side" in response.get_data(as_text=True)
+
+
+def test_a_bomb_reads_as_too_big(app, client, world):
+    out = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(out, format="PNG")
+    response = _post(client, world.location_a, [("bomb.png", out.getvalue())])
+    assert "too big" in response.get_data(as_text=True)
