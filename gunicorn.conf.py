@@ -16,6 +16,9 @@ Environment:
 from __future__ import annotations
 
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 
 def _whole_number(name: str, default: int) -> int:
@@ -42,6 +45,28 @@ if workers > 1 and _ratelimit_storage.startswith("memory://"):
         "set PORTAL_RATELIMIT_STORAGE_URL=redis://... (or serve from one process with threads)"
     )
 
+_SHARED_COUNTERS = (
+    "more than one worker needs shared rate-limit counters: "
+    "set PORTAL_RATELIMIT_STORAGE_URL=redis://... (or serve from one process with threads)"
+)
+
+
+def _refuse_private_counters(server) -> None:
+    """However the workers were asked for (-w, GUNICORN_CMD_ARGS, a TTIN signal), several of
+    them with in-memory counters would each allow the full rate limit."""
+    if server.cfg.workers > 1 and _ratelimit_storage.startswith("memory://"):
+        server.log.error(_SHARED_COUNTERS)
+        raise SystemExit(_SHARED_COUNTERS)
+
+
+def on_starting(server) -> None:
+    _refuse_private_counters(server)
+
+
+def nworkers_changed(server, new_value, old_value) -> None:
+    _refuse_private_counters(server)
+
+
 # Anonymity: no client address (%(h)s), no query string (%(r)s, %(q)s), no referrer (%(f)s,
 # which can carry another page's query string) and no user agent (%(a)s) in the access log.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or "-"
@@ -54,3 +79,14 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 
 # gunicorn >= 25 opens a control socket under $HOME by default; nothing here needs it.
 control_socket_disable = True
+
+
+class AnonymousLogger(Logger):
+    """gunicorn's logger without the client address its "Invalid request from ip=..." warning
+    carries (a malformed request would otherwise put an address in the error log)."""
+
+    def warning(self, msg: object, *args: object, **kwargs: object) -> None:
+        super().warning(re.sub(r"\bip=\S*?: ", "ip=-: ", str(msg)), *args, **kwargs)
+
+
+logger_class = AnonymousLogger
