@@ -130,6 +130,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "REPORT_RATE_LIMIT": env.get("PORTAL_REPORT_RATE_LIMIT", "10 per minute; 100 per hour"),
         "FOLLOWUP_RATE_LIMIT": env.get("PORTAL_FOLLOWUP_RATE_LIMIT", "30 per hour; 10 per minute"),
         "LOGIN_RATE_LIMIT": env.get("PORTAL_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
+        "LOGIN_BURST_LIMIT": env.get("PORTAL_LOGIN_BURST_LIMIT", "30 per 15 minutes"),
         "FORM_TOKEN_MAX_AGE": env.int("PORTAL_FORM_TOKEN_MAX_AGE", 12 * 3600),
         # how many reverse proxies (load balancers) stand in front and set X-Forwarded-*
         "PROXY_COUNT": env.int("PORTAL_PROXY_COUNT", 0),

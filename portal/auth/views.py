@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,10 +24,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _burst_limit() -> str:
+    return current_app.config["LOGIN_BURST_LIMIT"]
+
+
 def _account_key() -> str:
-    """Throttle failures per account too, so spreading guesses over addresses does not help."""
+    """Throttle failures per account too, so spreading guesses over addresses does not help.
+    A keyed hash: the counters' storage (Redis) never holds a recoverable email address."""
     email = (request.form.get("email") or "").strip().lower()
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:24]
+    secret = current_app.config["SECRET_KEY"].encode()
+    return "account:" + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def _failed(response: Response) -> bool:
@@ -36,6 +43,10 @@ def _failed(response: Response) -> bool:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+# Failures are counted once known (after the password check), so guesses sent at the same
+# instant all pass that check; every attempt on an account is also counted up front, against a
+# higher cap, which bounds such a burst whatever the concurrency.
+@limiter.limit(_burst_limit, methods=["POST"], key_func=_account_key)
 def login() -> Response | tuple[str, int]:
     """Staff sign-in; failures are throttled per client and per account."""
     if current_user.is_authenticated:

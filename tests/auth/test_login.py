@@ -169,3 +169,21 @@ def test_password_hashing_helpers():
     assert passwords.verify_password(stored, "correct horse battery")
     assert not passwords.verify_password(stored, "wrong")
     assert not passwords.verify_password("not-a-hash", "wrong")
+
+
+def test_every_attempt_on_an_account_counts_against_the_burst_cap(app, client, world):
+    """Failures are counted after the password check, so simultaneous guesses could all pass
+    it; the burst cap counts every attempt up front and stops them."""
+    from tests.factories import csrf_token
+
+    app.config["LOGIN_RATE_LIMIT"] = "100 per 15 minutes"
+    app.config["LOGIN_BURST_LIMIT"] = "3 per 15 minutes"
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    statuses = [
+        client.post(
+            "/login",
+            data={"email": world.viewer_a.email, "password": "wrong", "csrf_token": token},
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
