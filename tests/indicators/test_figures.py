@@ -7,19 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.indicators import actions, participation, reports, splits, themes
 from portal.models import ExposureHours
-from tests.indicators.small_world import NOW, Small, build
-
-
-@pytest.fixture
-def small(app, world) -> Small:
-    with app.app_context():
-        return build(world)
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
+from tests.indicators.small_world import NOW
 
 
 def test_counts_leave_out_merged_dismissed_and_other_months(small, ctx):

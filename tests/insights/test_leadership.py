@@ -6,15 +6,8 @@ import pytest
 from sqlalchemy import event
 
 from portal.extensions import db
-from tests.indicators.small_world import Small, build
 
 RANGE = {"from": "2026-04", "to": "2026-06"}
-
-
-@pytest.fixture
-def small(app, world) -> Small:
-    with app.app_context():
-        return build(world)
 
 
 def page(client, **args) -> str:

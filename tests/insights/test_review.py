@@ -16,19 +16,7 @@ from portal.insights import review
 from portal.models import CorrectiveAction, Report, User
 from portal.timeutil import utcnow
 from tests.access import LIST, PERSONAS
-from tests.indicators.small_world import NOW, Small, build
-
-
-@pytest.fixture
-def small(app, world) -> Small:
-    with app.app_context():
-        return build(world)
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
+from tests.indicators.small_world import NOW, Small
 
 
 def month(small: Small, value: str, **kwargs) -> review.Review:
