@@ -32,7 +32,8 @@ class MissingSample(LookupError):
 
 @dataclass(frozen=True)
 class Samples:
-    """Real objects at site A (ids, codes, slugs) by the URL argument name they fill."""
+    """Real objects at one site (ids, codes, slugs) by the URL argument name they fill; the
+    category is the first of the shared list (categories belong to no site)."""
 
     values: dict[str, Any]
     receipt: str  # the receipt code of the sample report, for the public follow-up forms
@@ -73,11 +74,22 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-def build_samples(app: Flask, world: factories.World) -> Samples:
-    """A report with a photo, an open action on it, an asset, a recipient, at site A."""
+def _site_of(world: factories.World, site: str) -> tuple[int, str, str, factories.Persona]:
+    """The world's site "a" or "b": its id, its location's code, its slug, its supervisor."""
+    if site == "a":
+        return world.site_a, world.location_a, "alpha", world.supervisor_a
+    if site == "b":
+        return world.site_b, world.location_b, "bravo", world.supervisor_b
+    raise ValueError(f"the world has sites 'a' and 'b', not {site!r}")
+
+
+def build_samples(app: Flask, world: factories.World, site: str = "a") -> Samples:
+    """A report with a photo, an open action on it (owned by the site's supervisor), an asset
+    and a recipient, at the world's site A, or B with `site="b"`."""
+    site_id, code, slug, supervisor = _site_of(world, site)
     with app.app_context():
         secret = app.config["SECRET_KEY"]
-        location = db.session.scalar(select(Location).where(Location.code == world.location_a))
+        location = db.session.scalar(select(Location).where(Location.code == code))
         nonce = codes.random_code(24)
         receipt = codes.receipt_for(secret, nonce)
         photo_name = f"sample-{nonce}.jpg"
@@ -96,7 +108,7 @@ def build_samples(app: Flask, world: factories.World) -> Samples:
             photos=[loop.StoredPhoto(photo_name, 32, 24, 1000)],
         )
         admin = db.session.get(User, world.admin.id)
-        owner = db.session.get(User, world.supervisor_a.id)
+        owner = db.session.get(User, supervisor.id)
         new = corrective.NewAction(
             description="Fit a guard on the press",
             control_level="engineering",
@@ -105,7 +117,7 @@ def build_samples(app: Flask, world: factories.World) -> Samples:
         )
         action = corrective.add(report, admin, new)
         asset = Asset(location_id=location.id, name="Forklift FL-07")
-        recipient = SiteRecipient(site_id=world.site_a, label="HR", target="hr@test.example")
+        recipient = SiteRecipient(site_id=site_id, label="HR", target="hr@test.example")
         db.session.add_all([asset, recipient])
         db.session.commit()
         category = db.session.scalar(select(Category).order_by(Category.position).limit(1))
@@ -118,9 +130,9 @@ def build_samples(app: Flask, world: factories.World) -> Samples:
             "recipient_id": recipient.id,
             "category_id": category.id,
             "location_id": location.id,
-            "site_id": world.site_a,
-            "slug": "alpha",  # the site's slug (feed, wall display)
-            "code": world.location_a,  # the location's poster code (report form, kiosk)
+            "site_id": site_id,
+            "slug": slug,  # the site's slug (feed, wall display)
+            "code": code,  # the location's poster code (report form, kiosk)
             "filename": "css/app.css",
             # any() converters: the first of their choices
             "action": "retire",

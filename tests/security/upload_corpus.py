@@ -332,6 +332,17 @@ def run_batch(folder: Path) -> int:
     return 1 if 500 in statuses else 0
 
 
+def peak_kib() -> int:
+    """This process's own peak resident size (VmHWM). Not getrusage: after a fork from a big
+    parent, Linux carries the parent's size into the child's ru_maxrss across exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as scratch:
-        sys.exit(run_batch(Path(scratch)))
+        code = run_batch(Path(scratch))
+    print("peak_kib", peak_kib())
+    sys.exit(code)
