@@ -84,8 +84,9 @@ def _site_of(world: factories.World, site: str) -> tuple[int, str, str, factorie
 
 
 def build_samples(app: Flask, world: factories.World, site: str = "a") -> Samples:
-    """A report with a photo, an open action on it (owned by the site's supervisor), an asset
-    and a recipient, at the world's site A, or B with `site="b"`."""
+    """A report with a photo, an open and a done action on it (owned by the site's supervisor,
+    the done one with a photo of the fix), an asset and a recipient, at the world's site A, or
+    B with `site="b"`."""
     site_id, code, slug, supervisor = _site_of(world, site)
     with app.app_context():
         secret = app.config["SECRET_KEY"]
@@ -116,6 +117,18 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
             due_on=date.today() + timedelta(days=14),
         )
         action = corrective.add(report, admin, new)
+        # a second action, done, with a photo of the fix (the closeout photo, verify, reopen)
+        fix_name = f"fix-{nonce}.jpg"
+        (upload_dir / fix_name).write_bytes(_jpeg())
+        fix = corrective.NewAction(
+            description="Paint the walkway lines",
+            control_level="administrative",
+            owner=owner,
+            due_on=date.today() + timedelta(days=7),
+        )
+        done = corrective.add(report, admin, fix)
+        photo_ref = corrective.PhotoRef(fix_name, 32, 24)
+        corrective.complete(done, owner, note="Lines painted", photo=photo_ref)
         asset = Asset(location_id=location.id, name="Forklift FL-07")
         recipient = SiteRecipient(site_id=site_id, label="HR", target="hr@test.example")
         db.session.add_all([asset, recipient])
@@ -125,6 +138,7 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
         values: dict[str, Any] = {
             "report_id": report.id,
             "action_id": action.id,
+            "done_action_id": done.id,  # not a URL argument: tables may point action_id at it
             "photo_id": photo.id,
             "asset_id": asset.id,
             "recipient_id": recipient.id,

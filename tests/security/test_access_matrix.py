@@ -6,7 +6,8 @@ tests/security/access_table.py, so a new route without a decided access fails th
 route is requested as every persona, pointing at the sample objects of site A and of site B
 (tests/security/routes.py): pages with GET, state-changing routes with POST, the session's
 CSRF token and an empty or minimal form, so a granted access shows as the route's validation
-answer (422) or its redirect (303), never as a change someone was refused.
+answer (422) or its redirect (303); a refused post (302, 401, 403, 404) must leave every row
+of the database as it was.
 
 The per-surface matrices (tests/*/test_access.py) keep their finer cases: htmx fragments,
 missing objects, deactivated accounts.
@@ -17,11 +18,12 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.access import PERSONAS
 from tests.factories import LoginActions, World, session_csrf
 from tests.security.access_table import KINDS, TABLE, UNLISTED, Row
-from tests.security.routes import Samples, build_samples, url_of
+from tests.security.routes import Samples, build_samples, snapshot, url_of
 
 SITES = ("a", "b")
 HTMX = {"HX-Request": "true"}
@@ -58,23 +60,29 @@ class Visitors:
         return self.clients[persona]
 
     def forget(self, persona: str) -> None:
+        """After signing out: the next request signs the persona in again."""
         self.clients.pop(persona, None)
+
+
+def _pointed(row: Row, samples: Samples) -> Samples:
+    """The samples with the row's URL arguments pointed at the objects it names."""
+    moved = {argument: samples.values[name] for argument, name in row.args.items()}
+    return Samples(values={**samples.values, **moved}, receipt=samples.receipt)
 
 
 def _fill(template: str, samples: Samples) -> str:
     return template.format(receipt=samples.receipt, **samples.values)
 
 
-def _request(visitors: Visitors, persona: str, method: str, row: Row, url: str, samples: Samples):
-    client, token = visitors.client(persona)
+def _request(
+    client: FlaskClient, token: str, method: str, row: Row, url: str, samples: Samples
+) -> TestResponse:
     headers = HTMX if row.htmx else {}
     query = _fill(row.query, samples)
     if method == "GET":
         return client.get(url, query_string=query, headers=headers)
     form = {name: _fill(value, samples) for name, value in row.form.items()}
-    return client.post(
-        url, query_string=query, data={**form, "csrf_token": token}, headers=headers
-    )
+    return client.post(url, query_string=query, data={**form, "csrf_token": token}, headers=headers)
 
 
 def _expected(row: Row, method: str, persona: str, site: str) -> int:
@@ -113,17 +121,20 @@ def test_every_row_names_a_route_and_a_kind(app):
 
 
 @pytest.mark.parametrize(("endpoint", "method"), CASES)
-def test_access(app, world, endpoint, method):
+def test_each_persona_at_each_site_gets_the_answer_of_the_route_kind(app, world, endpoint, method):
     row = TABLE[endpoint]
-    samples = {site: build_samples(app, world, site) for site in SITES}
+    samples = {site: _pointed(row, build_samples(app, world, site)) for site in SITES}
     (rule,) = app.url_map.iter_rules(endpoint)
     visitors = Visitors(app, world)
     wrong = []
     for persona in PERSONAS:
         for site in SITES:
-            url = url_of(rule, samples[site])
-            response = _request(visitors, persona, method, row, url, samples[site])
+            client, token = visitors.client(persona)
             expected = _expected(row, method, persona, site)
+            refused = expected in (302, 401, 403, 404) and method != "GET"
+            before = snapshot(app) if refused else None
+            url = url_of(rule, samples[site])
+            response = _request(client, token, method, row, url, samples[site])
             got = response.status_code
             where = response.headers.get("Location") or response.headers.get("HX-Redirect", "")
             response.close()
@@ -131,6 +142,8 @@ def test_access(app, world, endpoint, method):
                 wrong.append(f"{persona} at site {site.upper()}: {got}, expected {expected}")
             elif persona == "anonymous" and got in (302, 401) and not where.startswith("/login?"):
                 wrong.append(f"anonymous at site {site.upper()}: sent to {where!r}, not sign-in")
+            if before is not None and snapshot(app) != before:
+                wrong.append(f"{persona} at site {site.upper()}: refused, but changed the database")
             if endpoint == "auth.logout":
                 visitors.forget(persona)
     assert not wrong, f"{method} {rule.rule} ({row.kind}):\n" + "\n".join(wrong)
