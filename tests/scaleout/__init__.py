@@ -58,9 +58,10 @@ def client_marker(secret: str, address: str = "127.0.0.1") -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:24]
 
 
-def account_marker(email: str) -> str:
-    """The per-account login key (portal.auth.views._account_key)."""
-    return "account:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
+def account_marker(email: str, secret: str) -> str:
+    """The per-account login key (portal.auth.views._account_key): an HMAC of the email."""
+    digest = hmac.new(secret.encode(), email.strip().lower().encode(), hashlib.sha256)
+    return "account:" + digest.hexdigest()[:24]
 
 
 def limit_keys(redis: Redis, markers: list[str]) -> list[bytes]:

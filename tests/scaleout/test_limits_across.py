@@ -56,13 +56,13 @@ def redis() -> Iterator[Redis]:
 
 
 @pytest.fixture
-def account(app: Flask, world: World, redis: Redis) -> Iterator[str]:
+def account(app: Flask, world: World, redis: Redis, secret: str) -> Iterator[str]:
     """A fresh staff account at site A: its per-account counter belongs to this run alone."""
     with app.app_context():
         user = make_user(f"scale-{secrets.token_hex(6)}@test.example", "supervisor", ("alpha",))
         db.session.commit()
     yield user.email
-    forget_limits(redis, [account_marker(user.email)])
+    forget_limits(redis, [account_marker(user.email, secret)])
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_failed_sign_ins_alternating_between_hosts_trip_after_the_one_host_count
     assert browser.try_login(two, account, PASSWORD) == THROTTLED
     # both the per-client and the per-account counters live in Redis
     assert limit_keys(redis, [client_marker(secret)])
-    assert limit_keys(redis, [account_marker(account)])
+    assert limit_keys(redis, [account_marker(account, secret)])
 
 
 def test_receipt_guesses_alternating_between_hosts_trip_after_the_one_host_count(
