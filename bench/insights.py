@@ -177,6 +177,7 @@ REPORT_COLUMNS = (
     "quality",
     "ack_seconds",
     "close_days",
+    "anonymous",
 )
 ACTION_COLUMNS = (
     "id",
@@ -596,6 +597,7 @@ class Filler:
                 *epoch_durations(
                     created, moments["acknowledged"] if acknowledged else None, closed_at
                 ),
+                0 if named else 1,  # anonymous
             )
         )
         if photo:

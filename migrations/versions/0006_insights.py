@@ -42,13 +42,18 @@ def upgrade():
         batch_op.add_column(sa.Column('quality', sa.SmallInteger(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('ack_seconds', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('close_days', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('anonymous', sa.Boolean(), nullable=False, server_default=sa.true()))
 
     _backfill_reports()
+    op.execute(
+        "UPDATE reports SET anonymous = (reporter_name IS NULL OR reporter_name = '')"
+    )
 
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.alter_column('local_month', server_default=None)
         batch_op.alter_column('local_hour', server_default=None)
         batch_op.alter_column('quality', server_default=None)
+        batch_op.alter_column('anonymous', server_default=None)
         batch_op.create_index(
             'ix_reports_insights',
             ['site_id', 'local_month', 'high_potential', 'status', 'created_at',
@@ -59,6 +64,12 @@ def upgrade():
             'ix_reports_themes',
             ['site_id', 'created_at', 'location_id', 'category_id', 'asset_id', 'status',
              'high_potential', 'severity'],
+            unique=False,
+        )
+        batch_op.create_index(
+            'ix_reports_splits',
+            ['site_id', 'local_month', 'status', 'category_id', 'location_id', 'local_hour',
+             'quality', 'channel', 'reporter_role', 'anonymous'],
             unique=False,
         )
         batch_op.create_index(
@@ -127,8 +138,10 @@ def downgrade():
 
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index('ix_reports_high_potential')
+        batch_op.drop_index('ix_reports_splits')
         batch_op.drop_index('ix_reports_themes')
         batch_op.drop_index('ix_reports_insights')
+        batch_op.drop_column('anonymous')
         batch_op.drop_column('close_days')
         batch_op.drop_column('ack_seconds')
         batch_op.drop_column('quality')

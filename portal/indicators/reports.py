@@ -214,6 +214,5 @@ def quality_counts(scope: Scope) -> dict[int, int]:
 
 def source_counts(scope: Scope) -> list[tuple[bool, str | None, str, int]]:
     """(anonymous, reporter role, channel, reports) for every combination present."""
-    anonymous = case((Report.reporter_name.is_(None), True), else_=False)
-    rows = count_by(scope, anonymous, Report.reporter_role, Report.channel)
+    rows = count_by(scope, Report.anonymous, Report.reporter_role, Report.channel)
     return [(bool(a), role, channel, n) for a, role, channel, n in rows]
