@@ -7,7 +7,7 @@ loop over report rows. Definitions are in docs/insights.md; tests check them by 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import case, func, select
@@ -175,25 +175,6 @@ def median_of(histogram: dict[int, int]) -> float | None:
             found.append(value)
             wanted.pop(0)
     return (found[0] + found[1]) / 2
-
-
-@dataclass(frozen=True)
-class Bucket:
-    key: str
-    label: str
-    count: int
-
-
-@dataclass
-class Split:
-    """Counted reports split one way (by category, shift, source...), largest first or in a
-    fixed order."""
-
-    buckets: list[Bucket] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(b.count for b in self.buckets)
 
 
 def count_by(scope: Scope, *columns: object) -> list[tuple]:

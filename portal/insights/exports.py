@@ -19,13 +19,14 @@ from flask import Response, request, stream_with_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import aliased
 
 from portal import sla
 from portal.extensions import db
 from portal.indicators import scope as scopes
 from portal.indicators.csvsafe import safe_cell
+from portal.indicators.sql import in_scope
 from portal.insights import bp
 from portal.models import (
     ActionStatus,
@@ -145,13 +146,6 @@ ACTION_COLUMNS: tuple[CsvColumn, ...] = (
 )
 
 
-def _in_scope(query: Select[Any], scope: scopes.Scope) -> Select[Any]:
-    return query.where(
-        Report.site_id.in_(scope.site_ids),
-        Report.local_month.between(scope.first_month, scope.last_month),
-    )
-
-
 def report_rows(scope: scopes.Scope) -> Select[Any]:
     """Every report in the scope, any status, with the names it shows, in one statement."""
     owner = aliased(User)
@@ -170,8 +164,8 @@ def report_rows(scope: scopes.Scope) -> Select[Any]:
             Report.severity,
             Report.likelihood,
             Report.high_potential,
-            # the name is only tested in the database: it never reaches this process
-            (func.coalesce(Report.reporter_name, "") == "").label("anonymous"),
+            # the stored flag, never the name: it does not reach this process
+            Report.anonymous,
             Report.reporter_role,
             Report.channel,
             Report.quality,
@@ -192,7 +186,7 @@ def report_rows(scope: scopes.Scope) -> Select[Any]:
         .outerjoin(owner, owner.id == Report.owner_id)
         .outerjoin(Asset, Asset.id == Report.asset_id)
     )
-    return _in_scope(query, scope)
+    return query.where(in_scope(scope))
 
 
 def action_rows(scope: scopes.Scope) -> Select[Any]:
@@ -228,7 +222,7 @@ def action_rows(scope: scopes.Scope) -> Select[Any]:
         .outerjoin(completer, completer.id == CorrectiveAction.completed_by_id)
         .outerjoin(verifier, verifier.id == CorrectiveAction.verified_by_id)
     )
-    return _in_scope(query, scope)
+    return query.where(in_scope(scope))
 
 
 def batches(query: Select[Any]) -> Iterator[Sequence[Row[Any]]]:

@@ -74,6 +74,7 @@ class PlaceRef(Protocol):
     id: int
     site_id: int
     name: str
+    site_timezone: str
 
 
 def begin_step(

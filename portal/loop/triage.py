@@ -35,7 +35,6 @@ from portal.models import (
     RootCause,
     User,
 )
-from portal.models.site import site_zone
 from portal.timeutil import to_local, utcnow
 
 
@@ -54,7 +53,7 @@ def submit(
     `entered_by` is the staff member who took a report down on someone's behalf.
     """
     now = at or utcnow()
-    local = to_local(now, site_zone(location.site_id))
+    local = to_local(now, location.site_timezone)
     report = Report(
         site_id=location.site_id,
         location_id=location.id,

@@ -47,12 +47,6 @@ def bump_feed_version(site_id: int) -> None:
     )
 
 
-def site_zone(site_id: int) -> str:
-    """The site's IANA time zone (from the session's identity map when the site is loaded)."""
-    site = db.session.get(Site, site_id)
-    return site.timezone if site is not None else "UTC"
-
-
 class Location(db.Model):
     """A posted QR point at a site, reached by its unguessable short code at /r/<code>."""
 
@@ -67,6 +61,11 @@ class Location(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(back_populates="locations")
+
+    @property
+    def site_timezone(self) -> str:
+        """Its site's IANA zone (what a new report needs; the public Place carries it too)."""
+        return self.site.timezone
 
     def __repr__(self) -> str:
         return f"<Location {self.code} {self.name!r}>"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from portal.closeout import board
 from portal.extensions import db
@@ -23,6 +23,7 @@ from tests.closeout.helpers import (
     text,
 )
 from tests.factories import make_user
+from tests.statements import counting
 
 
 def _set(app, action_id: int, **values) -> None:
@@ -221,18 +222,6 @@ def test_a_site_the_user_cannot_see_is_ignored_with_a_note(app, sup, world, aid)
 # --- a fixed number of queries ---
 
 
-def _counting(app):
-    statements: list[str] = []
-
-    def _count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _count)
-    return statements, lambda: event.remove(engine, "before_cursor_execute", _count)
-
-
 def _fill(app, world, how_many: int) -> None:
     """Actions in every column at both sites, completed and verified by people who are
     neither the owner nor the one looking, with photos of the fix and work orders."""
@@ -270,11 +259,8 @@ def test_the_board_runs_the_same_few_queries_for_5_or_40_cards(
     for how_many in (5, 35):
         _fill(app, world, how_many)
         client.get(url, headers=headers)  # warm up
-        statements, stop = _counting(app)
-        try:
+        with counting(app) as statements:
             response = client.get(url, headers=headers)
-        finally:
-            stop()
         assert response.status_code == 200
         results.append(len(statements))
     if not query:
@@ -290,10 +276,7 @@ def test_the_fragment_runs_no_more_queries_than_the_page(app, client, login, wor
     client.get("/closeout")
     counts = []
     for headers in ({}, HX):
-        statements, stop = _counting(app)
-        try:
+        with counting(app) as statements:
             client.get("/closeout", headers=headers)
-        finally:
-            stop()
         counts.append(len(statements))
     assert counts[1] == counts[0] - 1  # no choices for the filter form

@@ -3,10 +3,8 @@ language, and a new report within the figures' cache time; a 304 costs one tiny 
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
-from portal.extensions import db
 from tests.display.conftest import closed_report, publish, unpublish
+from tests.statements import counting
 
 HX = {"HX-Request": "true"}
 URL = "/display/alpha/content"
@@ -85,18 +83,8 @@ def test_the_figures_are_remembered_only_for_the_configured_time(app, client, wo
 
 def test_a_304_poll_costs_at_most_two_statements(app, client, world):
     tag = _etag(client)  # the figures are now remembered
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting(app) as statements:
         response = client.get(URL, headers={**HX, "If-None-Match": tag})
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 304
     assert len(statements) <= 2, statements
 
@@ -106,17 +94,7 @@ def test_a_screen_without_the_etag_gets_the_fragment_rendered_once_per_version(
 ):
     published()
     first = client.get(URL, headers=HX)
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting(app) as statements:
         again = client.get(URL, headers=HX)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert again.status_code == 200 and again.get_data() == first.get_data()
     assert len(statements) <= 2, statements  # the site's row; no fixes query, no render

@@ -9,7 +9,7 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from portal import codes, loop
 from portal.extensions import db
@@ -17,6 +17,7 @@ from portal.insights import exports
 from portal.models import Asset, Category, Location, Report, Site, User
 from tests.closeout.helpers import add_action, change, today
 from tests.factories import make_user
+from tests.statements import counting
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 RANGE = "from=2024-01&to=2024-03"
@@ -364,20 +365,10 @@ def test_rows_are_read_in_id_batches_without_loss_or_repeats(
 
 
 def _statements(app, client, url: str) -> int:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting(app) as statements:
         response = client.get(url)
         assert response.status_code == 200
         response.get_data()  # the rows are read while the body streams
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 

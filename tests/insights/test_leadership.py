@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from portal.extensions import db
+from tests.statements import counting
 
 RANGE = {"from": "2026-04", "to": "2026-06"}
 
@@ -66,15 +66,8 @@ def test_statement_count_does_not_grow_with_reports(app, client, login, world, s
     page(client)  # warm caches (categories, session)
 
     def statements() -> int:
-        seen: list[str] = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with counting(app) as seen:
             page(client)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(seen)
 
     before = statements()

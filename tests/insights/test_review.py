@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from portal import corrective
 from portal.extensions import db
@@ -17,6 +16,7 @@ from portal.models import CorrectiveAction, Report, User
 from portal.timeutil import utcnow
 from tests.access import LIST, PERSONAS
 from tests.indicators.small_world import NOW, Small
+from tests.statements import counting
 
 
 def month(small: Small, value: str, **kwargs) -> review.Review:
@@ -286,15 +286,8 @@ def test_statement_count_does_not_grow_with_reports_and_actions(app, client, log
     page(client, month="2026-05")  # warm caches (categories, session)
 
     def statements() -> int:
-        seen: list[str] = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with counting(app) as seen:
             page(client, month="2026-05")
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(seen)
 
     before = statements()

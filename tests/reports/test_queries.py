@@ -3,10 +3,9 @@ many corrective actions it has."""
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from portal.extensions import db
 from tests.reports.conftest import act, add_action, make_report, reporter_answers, step
+from tests.statements import counting
 
 
 def _report_with_history(app, world, events: int, photos: int, actions: int) -> int:
@@ -33,18 +32,8 @@ def _report_with_history(app, world, events: int, photos: int, actions: int) -> 
 
 
 def _queries(app, client, url: str) -> int:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting(app) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 

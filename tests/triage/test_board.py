@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from portal import corrective
 from portal.extensions import db
@@ -15,6 +13,7 @@ from portal.models import Asset, Location, Report, User
 from portal.timeutil import utcnow
 from portal.triage import board
 from tests.factories import make_location
+from tests.statements import counting
 from tests.triage.board_helpers import (
     HX,
     act,
@@ -311,22 +310,6 @@ def test_a_long_search_is_cut_not_refused(app, client, login, world):
 # --- bounded queries ---
 
 
-@contextmanager
-def _counting(app):
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def _count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
-
-
 def _fill(app, world, how_many: int) -> None:
     """Reports of every kind: photos, classified, owned, with an asset, acknowledged."""
     with app.app_context():
@@ -362,7 +345,7 @@ def test_the_board_runs_the_same_few_queries_for_5_or_40_cards(app, client, logi
     for total, more in ((5, 5), (40, 35)):
         _fill(app, world, more)
         client.get("/triage")  # warm: nothing cached on the first request counts
-        with _counting(app) as statements:
+        with counting(app) as statements:
             html = text(client.get("/triage"))
         assert len(_cards(html)) == total
         counts.append(len(statements))
@@ -374,9 +357,9 @@ def test_the_board_runs_the_same_few_queries_for_5_or_40_cards(app, client, logi
 def test_the_fragment_runs_fewer_queries_than_the_page(app, client, login, world):
     _fill(app, world, 6)
     login.as_(world.supervisor_a)
-    with _counting(app) as page:
+    with counting(app) as page:
         client.get("/triage")
-    with _counting(app) as fragment:
+    with counting(app) as fragment:
         client.get("/triage", headers=HX)
     assert len(fragment) < len(page)
 
