@@ -21,19 +21,27 @@ WORKER_FACING = (
     "portal/feed/",
     "portal/display/",
     "portal/photos.py",
+    # the toolbox-talk sheet is read to the crew
+    "templates/insights/talk.html",
+    "portal/insights/talk_words.py",
 )
 METHOD_MAP = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
 
 
-def _worker_facing_messages() -> set[str]:
+def messages_in(paths: tuple[str, ...]) -> set[str]:
+    """Every translatable message of the files under these paths (files or folders)."""
     found = set()
     for filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**.html": {}}
     ):
-        if filename.startswith(WORKER_FACING) or filename in WORKER_FACING:
+        if filename.startswith(paths):
             found.add(message if isinstance(message, str) else message[0])
     return found
+
+
+def _worker_facing_messages() -> set[str]:
+    return messages_in(WORKER_FACING)
 
 
 def test_every_worker_facing_message_has_a_compiled_spanish_translation():

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from portal.models import DEFAULT_CATEGORIES, Category, CorrectiveAction, Report
 from portal.timeutil import utcnow
 from tests.access import PERSONAS, READ
 from tests.indicators.small_world import build
+from tests.test_i18n import messages_in
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
@@ -329,16 +329,7 @@ def test_every_default_category_has_a_name_and_guidance():
 
 
 def _sheet_messages() -> set[str]:
-    found: set[str] = set()
-    for path, method in (
-        ("templates/insights/talk.html", "jinja2"),
-        ("portal/insights/talk_words.py", "python"),
-    ):
-        for _lineno, message, _comments, _context in extract_from_file(
-            method, str(ROOT / path), keywords=KEYWORDS, options={}
-        ):
-            found.add(message if isinstance(message, str) else message[0])
-    return found
+    return messages_in(("templates/insights/talk.html", "portal/insights/talk_words.py"))
 
 
 def test_every_message_of_the_sheet_has_a_compiled_spanish_translation():
