@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 ## make run: set up, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)
 run: $(STAMP)
 	PORTAL_ENV=development $(BIN)/flask --app wsgi portal init
-	PORTAL_ENV=development $(BIN)/python -m portal.devserver --host $(HOST) --port $(PORT)
+	PORTAL_ENV=development $(BIN)/python -m portal.ops.devserver --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
 test: test-sqlite test-postgresql

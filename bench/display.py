@@ -49,8 +49,10 @@ def build_database() -> None:
     """Migrate the scratch database; one site with PUBLISHED fixes on its public feed."""
     from flask_migrate import upgrade
 
-    from portal import accounts, codes, corrective, create_app, loop, publishing
+    from portal import create_app
+    from portal.domain import accounts, corrective, loop, publishing
     from portal.extensions import db
+    from portal.lib import codes
     from portal.models import Location, Site
 
     app = create_app()

@@ -5,7 +5,7 @@ under 1 s, and does its time grow no faster than linearly with the number of rep
 
 For each size it makes a scratch instance folder and SQLite database in a temporary directory,
 migrates it with the Alembic migrations (production settings), creates the admin through
-portal.accounts (a real password), and fills the rest with plain sqlite3 executemany in one
+portal.domain.accounts (a real password), and fills the rest with plain sqlite3 executemany in one
 transaction, 50,000 reports per chunk (a fixture, not the loop; generation time is printed but
 is not part of the figure). The data: 20 sites in various time zones, 10 locations and 20 assets
 each, 40 staff, reports spread evenly over the 36 months ending this month with the issue's
@@ -307,7 +307,8 @@ def migrate() -> str:
     """Migrate the scratch database to head and create the admin; the admin's password hash."""
     from flask_migrate import upgrade
 
-    from portal import accounts, create_app
+    from portal import create_app
+    from portal.domain import accounts
     from portal.extensions import db
 
     app = create_app()
@@ -954,7 +955,7 @@ def main() -> int:
     args = parser.parse_args()
     args.requests = min(max(args.requests, 1), 100)
 
-    from portal.timeutil import utcnow
+    from portal.lib.timeutil import utcnow
 
     now = utcnow()
     saved = dict(os.environ)

@@ -283,8 +283,9 @@ def stored(run: str, receipts: list[str]) -> dict[str, object]:
     """What the database holds of this run: reports, doubles, and receipts that find a report."""
     from sqlalchemy import func, select
 
-    from portal import codes, create_app
+    from portal import create_app
     from portal.extensions import db
+    from portal.lib import codes
     from portal.models import Photo, Report
 
     app = create_app()

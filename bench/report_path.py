@@ -96,8 +96,9 @@ def stored_reports(receipts: list[str]) -> tuple[int, int]:
     """How many reports the database holds, and how many of the receipts shown find one."""
     from sqlalchemy import func, select
 
-    from portal import codes, create_app
+    from portal import create_app
     from portal.extensions import db
+    from portal.lib import codes
     from portal.models import Report
 
     app = create_app()

@@ -119,7 +119,8 @@ def build_database(count: int, seed: int, indexes: bool = False) -> Scratch:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from portal import accounts, create_app, demo
+    from portal import create_app, demo
+    from portal.domain import accounts
     from portal.extensions import db
     from portal.models import Asset, Category, Location, Site, User
 
@@ -209,7 +210,7 @@ class Writer:
 
     def __init__(self, connection: Any, seed: int, fixture: dict[str, Any], scratch: Scratch):
         from portal import demo
-        from portal.timeutil import utcnow
+        from portal.lib.timeutil import utcnow
 
         self.connection, self.scratch = connection, scratch
         self.tables = fixture["tables"]

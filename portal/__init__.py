@@ -29,8 +29,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
-    from portal import database, errors, i18n, security, web
+    from portal import database
     from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from portal.web import errors, i18n, pages, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -41,7 +42,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    web.init_app(app)
+    pages.init_app(app)
 
     from portal.auth import init_login
 
@@ -54,13 +55,13 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from portal.feed import bp as feed_bp
     from portal.followup import bp as followup_bp
     from portal.insights import bp as insights_bp
-    from portal.report import bp as report_bp
-    from portal.reports import bp as reports_bp
+    from portal.report_form import bp as report_bp
+    from portal.report_page import bp as reports_bp
     from portal.staff import bp as staff_bp
     from portal.triage import bp as triage_bp
 
     # The public pages set no cookie, so they cannot use cookie-bound CSRF tokens: their forms
-    # carry a signed one-time submission token instead (portal/tokens.py).
+    # carry a signed one-time submission token instead (portal/lib/tokens.py).
     csrf.exempt(report_bp)
     csrf.exempt(followup_bp)
     csrf.exempt(display_bp)

@@ -13,8 +13,8 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from portal import accounts
 from portal.database import begin_write
+from portal.domain import accounts
 from portal.extensions import db
 from portal.models import Location, Report, Role
 
@@ -82,7 +82,7 @@ def init() -> None:
         click.echo(f"  {email:<40} {role}")
     if location is not None:
         with current_app.test_request_context():
-            path = url_for("report.qr_form", code=location.code)
+            path = url_for("report_form.qr_form", code=location.code)
         click.echo(f"\nA poster URL ({location.name}): {current_app.config['BASE_URL']}{path}")
 
 
@@ -99,7 +99,7 @@ def _pause(stop: threading.Event, seconds: float) -> bool:
 @with_appcontext
 def notify_command(keep_going: bool, interval: int, limit: int, retry_failed: bool) -> None:
     """Deliver the outbox once (or every --interval seconds with --loop); print counts."""
-    from portal import outbox
+    from portal.notify import outbox
 
     if retry_failed:
         click.echo(f"{outbox.retry_failed()} given-up message(s) back in line")
@@ -143,7 +143,7 @@ def notify_command(keep_going: bool, interval: int, limit: int, retry_failed: bo
 @with_appcontext
 def remind_command(digests: bool) -> None:
     """Queue the daily digests and the escalations that are due; print counts."""
-    from portal import reminders
+    from portal.notify import reminders
 
     click.echo(str(reminders.queue_reminders(with_digests=digests)))
 
@@ -154,7 +154,7 @@ def remind_command(digests: bool) -> None:
 @with_appcontext
 def backup_command(path: Path, force: bool) -> None:
     """Copy the SQLite database to PATH while serving; check the copy and print its counts."""
-    from portal import backup
+    from portal.ops import backup
 
     try:
         snapshot = backup.run_backup(path, force=force)
@@ -170,7 +170,7 @@ def backup_command(path: Path, force: bool) -> None:
 @with_appcontext
 def restore_command(path: Path, force: bool) -> None:
     """Put a backup made by `portal backup` in place of the database (server stopped)."""
-    from portal import backup
+    from portal.ops import backup
 
     try:
         snapshot, kept = backup.run_restore(path, force=force)
@@ -187,7 +187,7 @@ def restore_command(path: Path, force: bool) -> None:
 @with_appcontext
 def copy_to_command(url: str, batch: int) -> None:
     """Copy every row to an EMPTY database at URL (migrated to head first); compare counts."""
-    from portal import copying
+    from portal.ops import copying
 
     try:
         result = copying.copy_to(url, batch_size=batch, echo=click.echo)

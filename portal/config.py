@@ -75,7 +75,7 @@ def _secret_key(env: Env, instance_path: Path, mode: str) -> str:
 
 
 def _notify_settings(env: Env) -> dict[str, object]:
-    """Outgoing mail and webhooks (portal/outbox.py); no PORTAL_SMTP_HOST: email waits."""
+    """Outgoing mail and webhooks (portal/notify/outbox.py); no PORTAL_SMTP_HOST: email waits."""
     ssl = env.bool("PORTAL_SMTP_SSL", False)
     starttls = env.bool("PORTAL_SMTP_STARTTLS", not ssl)
     if ssl and starttls:

@@ -28,7 +28,7 @@ def _cheap_password_hashing() -> Iterator[None]:
     """argon2id still, but with test-sized cost: the suite creates many accounts."""
     from argon2 import PasswordHasher
 
-    from portal import passwords
+    from portal.lib import passwords
 
     original = passwords._hasher
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask.testing import FlaskClient
 
-from portal import accounts
+from portal.domain import accounts
 from portal.extensions import db
 from portal.models import Location, Site
 

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal import demo, permissions
+from portal import demo
 from portal.database import begin_write
+from portal.domain import permissions
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models import (
     ActionStatus,
     Asset,
@@ -22,7 +24,6 @@ from portal.models import (
     ReportStatus,
     User,
 )
-from portal.timeutil import utcnow
 from tests.conftest import _empty_tables
 
 STORY = {story.what: story for story in demo.STORIES}

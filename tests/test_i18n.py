@@ -11,16 +11,16 @@ from babel.messages.mofile import read_mo
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_FACING = (
     "templates/base.html",
-    "templates/report/",
+    "templates/report_form/",
     "templates/followup/",
     "templates/errors/",
     "templates/feed/",
     "templates/display/",
-    "portal/report/",
+    "portal/report_form/",
     "portal/followup/",
     "portal/feed/",
     "portal/display/",
-    "portal/photos.py",
+    "portal/lib/photos.py",
     # the toolbox-talk sheet is read to the crew
     "templates/insights/talk.html",
     "portal/insights/talk_words.py",

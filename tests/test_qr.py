@@ -6,7 +6,7 @@ import re
 
 import qrcode
 
-from portal import qr
+from portal.lib import qr
 
 
 def _modules_from_svg(svg: bytes) -> set[tuple[int, int]]:

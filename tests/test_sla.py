@@ -1,4 +1,4 @@
-"""The clocks (portal/sla.py): acknowledgement (calm, warning, overdue) and action due dates."""
+"""The clocks (portal/lib/sla.py): acknowledgement (calm, warning, overdue) and action due dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from portal import sla
+from portal.lib import sla
 
 CREATED = datetime(2025, 3, 1, 6, 0)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from portal import permissions
+from portal.domain import permissions
 from portal.extensions import db
 from portal.models import Location, Site
 

@@ -13,9 +13,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from portal import permissions
 from portal.admin import bp
 from portal.admin.forms import AssetForm
+from portal.domain import permissions
 from portal.extensions import db
 from portal.models import Asset, Location
 

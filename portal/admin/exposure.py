@@ -20,8 +20,8 @@ from portal.admin.exposure_forms import MAX_HOURS, HoursGrid, ShiftsForm, cell_n
 from portal.extensions import db
 from portal.indicators.scope import add_months, first_day, month_of, months_between, parse_month
 from portal.indicators.shifts import shifts_from
+from portal.lib.timeutil import utcnow
 from portal.models import ExposureHours, Site, User
-from portal.timeutil import utcnow
 
 Page = str | tuple[str, int]
 GRID_MONTHS = 12

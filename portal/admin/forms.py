@@ -12,8 +12,8 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from portal.extensions import db
+from portal.lib.timeutil import is_valid_timezone
 from portal.models import Asset, Category, Site
-from portal.timeutil import is_valid_timezone
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_TAKEN = _l("Another site already uses this short name. Choose a different one.")

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from portal import permissions, qr
-from portal.admin import access, bp, places
+from portal.admin import access, bp, site_changes
+from portal.domain import permissions
 from portal.extensions import db
+from portal.lib import qr
 from portal.models import Location, Site
 
 # The poster speaks both languages at once, whatever the language of the person printing it,
@@ -48,7 +49,7 @@ def _image(data: bytes, mimetype: str, location: Location, extension: str) -> Re
 def location_qr_png(location_id: int) -> Response:
     """The location's QR code as a PNG, for documents and signs made elsewhere."""
     location = access.location_to_print(location_id)
-    return _image(qr.png(places.report_url(location)), "image/png", location, "png")
+    return _image(qr.png(site_changes.report_url(location)), "image/png", location, "png")
 
 
 @bp.route("/locations/<int:location_id>/qr.svg")
@@ -56,7 +57,7 @@ def location_qr_png(location_id: int) -> Response:
 def location_qr_svg(location_id: int) -> Response:
     """The location's QR code as an SVG: sharp at any print size."""
     location = access.location_to_print(location_id)
-    return _image(qr.svg(places.report_url(location)), "image/svg+xml", location, "svg")
+    return _image(qr.svg(site_changes.report_url(location)), "image/svg+xml", location, "svg")
 
 
 @bp.route("/locations/<int:location_id>/poster")
@@ -80,7 +81,7 @@ def site_posters(site_id: int) -> str:
     return render_template(
         "admin/posters.html",
         site=site,
-        locations=places.active_locations(site),
+        locations=site_changes.active_locations(site),
         copy=POSTER_COPY,
     )
 
@@ -94,5 +95,5 @@ def posters() -> str:
     printable = [site for site in sites if permissions.can_print_posters(current_user, site)]
     return render_template(
         "admin/posters_index.html",
-        sites=[(site, places.active_locations(site)) for site in printable],
+        sites=[(site, site_changes.active_locations(site)) for site in printable],
     )

@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from portal.admin import access, bp, places
+from portal.admin import access, bp, site_changes
 from portal.admin.forms import SLUG_TAKEN, LocationForm, SiteForm, timezone_names
 from portal.extensions import db
 from portal.models import Site
-from portal.report.places import forget as forget_places
+from portal.report_form.posters import forget as forget_places
 
 Page = str | tuple[str, int]
 
@@ -44,7 +44,7 @@ def _commit_site(form: SiteForm) -> bool:
 
 @bp.context_processor
 def _addresses() -> dict[str, object]:
-    return {"report_url": places.report_url, "kiosk_url": places.kiosk_url}
+    return {"report_url": site_changes.report_url, "kiosk_url": site_changes.kiosk_url}
 
 
 @bp.route("/sites")
@@ -63,7 +63,7 @@ def new_site() -> Page | Response:
     access.require_admin()
     form = SiteForm()
     if form.validate_on_submit():
-        site = places.add_site(form.name.data, form.slug.data, form.timezone.data)
+        site = site_changes.add_site(form.name.data, form.slug.data, form.timezone.data)
         if _commit_site(form):
             return _saved(_("Site added."), site.id)
     return _form_page("admin/site_form.html", form, site=None, zones=timezone_names())
@@ -76,7 +76,7 @@ def edit_site(site_id: int) -> Page | Response:
     site = access.site_to_edit(site_id)
     form = SiteForm(site=site)
     if form.validate_on_submit():
-        places.update_site(site, form.name.data, form.slug.data, form.timezone.data)
+        site_changes.update_site(site, form.name.data, form.slug.data, form.timezone.data)
         if _commit_site(form):
             return _saved(_("Site saved."), site.id)
     return _form_page("admin/site_form.html", form, site=site, zones=timezone_names())
@@ -90,7 +90,7 @@ def new_location() -> Page | Response:
     form = LocationForm(site_id=request.args.get("site", type=int))
     if not form.validate_on_submit():
         return _form_page("admin/location_form.html", form, location=None)
-    location = places.add_location(
+    location = site_changes.add_location(
         form.site_id.data, form.name.data, form.description.data, form.active.data
     )
     db.session.commit()
@@ -106,7 +106,7 @@ def edit_location(location_id: int) -> Page | Response:
     form = LocationForm(obj=location)
     if not form.validate_on_submit():
         return _form_page("admin/location_form.html", form, location=location)
-    places.update_location(
+    site_changes.update_location(
         location, form.site_id.data, form.name.data, form.description.data, form.active.data
     )
     db.session.commit()

@@ -11,13 +11,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from portal import passwords
 from portal.auth import bp
 from portal.auth.forms import LoginForm
 from portal.auth.redirects import safe_next
 from portal.extensions import db, limiter
+from portal.lib import passwords
+from portal.lib.timeutil import utcnow
 from portal.models import User
-from portal.timeutil import utcnow
 
 
 def _login_limit() -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from portal import corrective, permissions
 from portal.closeout.board import CARD_LOADS
+from portal.domain import corrective, permissions
 from portal.extensions import db
 from portal.models import CorrectiveAction
 

@@ -18,20 +18,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from portal import params, permissions, sla
-from portal.boards import ColumnHeading
-from portal.closeout.labels import (
-    COLUMN_LABELS,
-    COLUMNS,
-    DONE,
-    LATER,
-    OVERDUE,
-    THIS_WEEK,
-    VERIFIED,
-)
+from portal.closeout.labels import COLUMN_LABELS, COLUMNS, DONE, LATER, OVERDUE, THIS_WEEK, VERIFIED
+from portal.domain import permissions
 from portal.extensions import db
+from portal.lib import sla
+from portal.lib.timeutil import utcnow
 from portal.models import ActionStatus, CorrectiveAction, Report, Site, User
-from portal.timeutil import utcnow
+from portal.web import params
+from portal.web.boards import ColumnHeading
 
 BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters
 VERIFIED_DAYS = 30

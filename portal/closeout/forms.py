@@ -11,11 +11,11 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal import photos
-from portal.cardforms import CardForm, choices, int_or_none, strip
 from portal.closeout import board
+from portal.lib import photos
 from portal.models import CorrectiveAction, User
 from portal.triage.choices import owners_for
+from portal.web.cardforms import CardForm, choices, int_or_none, strip
 
 NOTE_MAX = 2000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal import sla
+from portal.lib import sla
 from portal.models import ActionStatus, ControlLevel
 
 OVERDUE = sla.OVERDUE_ACTION

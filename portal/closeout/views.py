@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal import corrective
-from portal.closeout import access, answers, board, bp, labels
+from portal.closeout import access, board, bp, labels, responses
 from portal.closeout.forms import CancelForm, CompleteForm, DueForm, ReassignForm, VerifyForm
+from portal.domain import corrective
 from portal.models import ActionStatus, CorrectiveAction
 from portal.triage.choices import possible_owners
 
@@ -57,7 +57,7 @@ def board_page() -> ResponseReturnValue:
         "can_act": access.may_act(),
         "inline": True,
     }
-    if answers.is_fragment():  # pushed to the history: the address of the filters that apply
+    if responses.is_fragment():  # pushed to the history: the address of the filters that apply
         push = {"HX-Push-Url": context["next_url"]}
         return render_template("closeout/_board.html", **context), push
     owners = possible_owners(current_user)
@@ -68,7 +68,7 @@ def board_page() -> ResponseReturnValue:
 @login_required
 def card(action_id: int) -> ResponseReturnValue:
     """One card: to close an open form, or to refresh it after a conflict."""
-    return answers.card(access.action_to_view(action_id))
+    return responses.card(access.action_to_view(action_id))
 
 
 @bp.get("/actions/<int:action_id>/photo")
@@ -88,21 +88,21 @@ def photo(action_id: int) -> Response:
 def complete(action_id: int) -> ResponseReturnValue:
     """The owner (or site staff) says it is done: a note, and a photo of the fix if any."""
     action = access.action_to_complete(action_id)
-    form = CompleteForm(action, answers.next_url())
+    form = CompleteForm(action, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(action, form, "complete")
-    photo = answers.store_photo(form)
+        return responses.form_page(action, form, "complete")
+    photo = responses.store_photo(form)
     change = partial(
         corrective.complete,
         action,
-        answers.me(),
+        responses.me(),
         note=form.note.data,
         photo=photo,
         expected_version=form.version.data,
     )
     done = _("Action #%(id)d marked done.", id=action.id)
     files = [photo.stored_name] if photo else []
-    return answers.act(action, form, change, done, "complete", files=files)
+    return responses.act(action, form, change, done, "complete", files=files)
 
 
 @bp.route("/actions/<int:action_id>/verify", methods=["GET", "POST"])
@@ -110,13 +110,13 @@ def complete(action_id: int) -> ResponseReturnValue:
 def verify(action_id: int) -> ResponseReturnValue:
     """Someone other than the person who completed it checked that the control really changed."""
     action = access.action_to_work_on(action_id)
-    form = VerifyForm(action, answers.next_url())
+    form = VerifyForm(action, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(action, form, "verify")
-    me, version = answers.me(), form.version.data
+        return responses.form_page(action, form, "verify")
+    me, version = responses.me(), form.version.data
     change = partial(corrective.verify, action, me, note=form.note.data, expected_version=version)
     done = _("Action #%(id)d verified.", id=action.id)
-    return answers.act(action, form, change, done, "verify")
+    return responses.act(action, form, change, done, "verify")
 
 
 @bp.post("/actions/<int:action_id>/reopen")
@@ -124,13 +124,13 @@ def verify(action_id: int) -> ResponseReturnValue:
 def reopen(action_id: int) -> ResponseReturnValue:
     """Not fixed: the done action goes back to open, the note says why (from the verify form)."""
     action = access.action_to_work_on(action_id)
-    form = VerifyForm(action, answers.next_url())
+    form = VerifyForm(action, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(action, form, "verify")
-    me, version = answers.me(), form.version.data
+        return responses.form_page(action, form, "verify")
+    me, version = responses.me(), form.version.data
     change = partial(corrective.reopen, action, me, reason=form.note.data, expected_version=version)
     done = _("Action #%(id)d sent back: it is open again.", id=action.id)
-    return answers.act(action, form, change, done, "verify")
+    return responses.act(action, form, change, done, "verify")
 
 
 @bp.route("/actions/<int:action_id>/reassign", methods=["GET", "POST"])
@@ -138,15 +138,15 @@ def reopen(action_id: int) -> ResponseReturnValue:
 def reassign(action_id: int) -> ResponseReturnValue:
     """Give the action to another member of the site's triage staff; they are told by mail."""
     action = access.action_to_work_on(action_id)
-    form = ReassignForm(action, answers.next_url())
+    form = ReassignForm(action, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(action, form, "reassign")
+        return responses.form_page(action, form, "reassign")
     owner, version = form.owners[form.owner.data], form.version.data
     change = partial(
-        corrective.reassign, action, answers.me(), owner=owner, expected_version=version
+        corrective.reassign, action, responses.me(), owner=owner, expected_version=version
     )
     done = _("Action #%(id)d given to %(name)s.", id=action.id, name=owner.name)
-    return answers.act(action, form, change, done, "reassign")
+    return responses.act(action, form, change, done, "reassign")
 
 
 @bp.route("/actions/<int:action_id>/due", methods=["GET", "POST"])
@@ -154,19 +154,19 @@ def reassign(action_id: int) -> ResponseReturnValue:
 def due(action_id: int) -> ResponseReturnValue:
     """A new due date, with the reason; the old date stays on the report's timeline."""
     action = access.action_to_work_on(action_id)
-    form = DueForm(action, answers.next_url())
+    form = DueForm(action, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(action, form, "due")
+        return responses.form_page(action, form, "due")
     change = partial(
         corrective.change_due_date,
         action,
-        answers.me(),
+        responses.me(),
         due_on=form.new_due,
         reason=form.reason.data,
         expected_version=form.version.data,
     )
     done = _("Action #%(id)d is now due %(date)s.", id=action.id, date=format_date(form.new_due))
-    return answers.act(action, form, change, done, "due")
+    return responses.act(action, form, change, done, "due")
 
 
 @bp.route("/actions/<int:action_id>/cancel", methods=["GET", "POST"])
@@ -174,12 +174,12 @@ def due(action_id: int) -> ResponseReturnValue:
 def cancel(action_id: int) -> ResponseReturnValue:
     """Drop an action that is no longer needed, with the reason; it stays on record."""
     action = access.action_to_work_on(action_id)
-    form = CancelForm(action, answers.next_url())
+    form = CancelForm(action, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(action, form, "cancel")
-    me, version = answers.me(), form.version.data
+        return responses.form_page(action, form, "cancel")
+    me, version = responses.me(), form.version.data
     change = partial(
         corrective.cancel, action, me, reason=form.reason.data, expected_version=version
     )
     done = _("Action #%(id)d cancelled.", id=action.id)
-    return answers.act(action, form, change, done, "cancel")
+    return responses.act(action, form, change, done, "cancel")

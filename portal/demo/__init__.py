@@ -1,4 +1,4 @@
-"""A believable demo company, its reports taken through the loop by portal/loop.py only."""
+"""A believable demo company, its reports taken through the loop by portal/domain/loop/ only."""
 
 from portal.demo.seed import seed
 from portal.demo.stories import ASSETS, DEMO_LOGINS, DEMO_PASSWORD, NAMES, SITES, STORIES, Story

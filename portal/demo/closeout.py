@@ -1,6 +1,6 @@
 """The demo's corrective actions: added after triage, completed, verified by someone else,
-summarised for the crew — each step at a plausible moment, through portal/corrective.py and
-portal/loop.py only. Older reports are closed, recent ones still have open (some overdue)
+summarised for the crew — each step at a plausible moment, through portal/domain/corrective.py and
+portal/domain/loop/ only. Older reports are closed, recent ones still have open (some overdue)
 actions, and a few wait for verification or for the reporter's doubt to be answered."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from portal import corrective, loop, publishing, sla
 from portal.demo.fixes import (
     COMPLETION_NOTES,
     DOUBT,
@@ -21,6 +20,8 @@ from portal.demo.fixes import (
     PUBLIC_WHAT,
     VERIFICATION_NOTES,
 )
+from portal.domain import corrective, loop, publishing
+from portal.lib import sla
 from portal.models import CorrectiveAction, Report, User
 
 Schedule = Callable[[datetime, Callable[[], None]], None]

@@ -1,6 +1,6 @@
 """A believable demo company: two sites, a dozen QR locations, staff, ~300 reports over 6 months.
 
-The reports travel the loop as real ones do, through the functions of portal/loop.py only:
+The reports travel the loop as real ones do, through the functions of portal/domain/loop/ only:
 most are acknowledged, classified under the category their story belongs to and owned by the
 site's supervisor or the safety manager; some are investigated, merged as duplicates, dismissed
 with a reason, or carry a question to the anonymous reporter and the answer. Most owned ones
@@ -19,12 +19,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete
 
-from portal import codes, loop
 from portal.demo.closeout import Closeout
 from portal.demo.company import Company, build_company
 from portal.demo.stories import HAZARD_NOTE, NAMES, NOTES, QUESTIONS, SITES, STORIES, Story
+from portal.domain import loop
 from portal.extensions import db
 from portal.indicators.scope import add_months, month_of
+from portal.lib import codes
+from portal.lib.timeutil import utcnow
 from portal.models import (
     Asset,
     Channel,
@@ -36,7 +38,6 @@ from portal.models import (
     ReporterRole,
     User,
 )
-from portal.timeutil import utcnow
 
 MINUTE = timedelta(minutes=1)
 

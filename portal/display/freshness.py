@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask import Response, abort, current_app, request
 from sqlalchemy import text
 
-from portal import publishing
+from portal.domain import publishing
 from portal.extensions import db
 from portal.models import Site
 

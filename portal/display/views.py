@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Response, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from portal import publishing, qr
 from portal.closeout.labels import CONTROL_LABELS
 from portal.display import bp, freshness
-from portal.i18n import current_language
-from portal.security import mark_public
-from portal.timeutil import to_local, utcnow
-from portal.web import is_fragment_request
+from portal.domain import publishing
+from portal.lib import qr
+from portal.lib.timeutil import to_local, utcnow
+from portal.web.i18n import current_language
+from portal.web.pages import is_fragment_request
+from portal.web.security import mark_public
 
 LATEST = 8  # the newest published fixes a screen cycles through
 PER_SLIDE = 2
@@ -19,7 +20,7 @@ PER_SLIDE = 2
 
 def _report_qr() -> Markup:
     """The poster QR to the report start page, drawn once per process and base URL."""
-    url = current_app.config["BASE_URL"] + url_for("report.index")
+    url = current_app.config["BASE_URL"] + url_for("report_form.index")
     drawn: dict[str, Markup] = current_app.extensions.setdefault("closecall_display_qr", {})
     if url not in drawn:
         drawn[url] = Markup(qr.svg(url).decode())  # noqa: S704 - our own SVG of the QR's modules

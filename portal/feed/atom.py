@@ -15,11 +15,11 @@ from xml.etree import ElementTree as ET
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from portal import publishing
+from portal.domain import publishing
 from portal.feed.words import control_words, days_to_fix
-from portal.i18n import current_language
+from portal.lib.timeutil import utcnow
 from portal.models import Site
-from portal.timeutil import utcnow
+from portal.web.i18n import current_language
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort, request
 
-from portal import publishing
+from portal.domain import publishing
 from portal.models import Site
 
 PER_PAGE = 10

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, send_from_directory
 from werkzeug.wrappers import Response
 
-from portal import publishing
+from portal.domain import publishing
 from portal.feed import atom, bp
 from portal.feed.pages import ATOM_ITEMS, feed_page, requested_page, site_or_404
 from portal.feed.words import control_words, days_to_fix
-from portal.security import mark_public
+from portal.web.security import mark_public
 
 
 def _page(slug: str | None) -> str:

@@ -12,12 +12,12 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import codes, sla
+from portal.domain.loop import OPEN_STATES
 from portal.extensions import db
 from portal.followup import verdicts
-from portal.loop import OPEN_STATES
+from portal.lib import codes, sla
+from portal.lib.timeutil import to_local, utcnow
 from portal.models import ActionStatus, DismissReason, Report, ReportEvent, ReportStatus
-from portal.timeutil import to_local, utcnow
 
 STATUS_LABELS = {
     ReportStatus.NEW: _l("Received — waiting to be looked at"),

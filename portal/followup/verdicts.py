@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import loop
+from portal.domain import loop
 from portal.extensions import db
 from portal.models import Report, ReporterVerdict, ReportStatus
 

@@ -7,13 +7,13 @@ from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 
-from portal import tokens
 from portal.extensions import limiter
-from portal.followup import answers, bp, status, verdicts
+from portal.followup import bp, replies, status, verdicts
 from portal.followup.forms import AnswerForm, LookupForm, VerdictForm
-from portal.i18n import current_language
+from portal.lib import tokens
 from portal.models import Report
-from portal.security import mark_public
+from portal.web.i18n import current_language
+from portal.web.security import mark_public
 
 # Lookups and answers draw on one budget per client: both take a receipt code.
 LIMIT_SCOPE = "followup"
@@ -56,7 +56,7 @@ def _render_report(
     """The report's page, its forms carrying the code and fresh one-time tokens."""
     answer = answer or AnswerForm(formdata=None)
     answer.code.data = receipt
-    answer.token.data = tokens.issue(answers.purpose(report))
+    answer.token.data = tokens.issue(replies.purpose(report))
     answer.lang.data = current_language()
     view = status.public_view(report)
     if view.asks_if_fixed:
@@ -104,7 +104,7 @@ def answer() -> tuple[str, int]:
     report = status.find_by_code(form.code.data or "")
     if report is None:
         return _render(LookupForm(formdata=None), problem=_not_found(), code=404)
-    token = tokens.read(form.token.data or "", answers.purpose(report))
+    token = tokens.read(form.token.data or "", replies.purpose(report))
     if token is None or token.expired:
         again = _("This page was open for a long time. Please check your answer and send it again.")
         return _render_report(report, form.code.data, form, again, 422)
@@ -113,7 +113,7 @@ def answer() -> tuple[str, int]:
     if not status.can_answer(report):
         closed = _("This report does not take answers any more.")
         return _render_report(report, form.code.data, form, closed, 409, kept_answer=form.body.data)
-    answers.record(report, form.body.data)
+    replies.record(report, form.body.data)
     return _render_report(report, form.code.data, answered=True)
 
 

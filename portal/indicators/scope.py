@@ -17,10 +17,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import params, permissions
+from portal.domain import permissions
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models import Site, User
-from portal.timeutil import utcnow
+from portal.web import params
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120

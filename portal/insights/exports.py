@@ -22,12 +22,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import aliased
 
-from portal import sla
 from portal.extensions import db
 from portal.indicators import scope as scopes
 from portal.indicators.csvsafe import safe_cell
 from portal.indicators.sql import in_scope
 from portal.insights import bp
+from portal.lib import sla
+from portal.lib.timeutil import to_local
 from portal.models import (
     ActionStatus,
     Asset,
@@ -38,8 +39,7 @@ from portal.models import (
     Site,
     User,
 )
-from portal.reports import labels
-from portal.timeutil import to_local
+from portal.report_page import labels
 
 # Rows per statement. Each batch is its own short read, and the transaction ends between
 # batches: a slow download holds neither a pool connection nor a database snapshot.

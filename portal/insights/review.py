@@ -23,8 +23,8 @@ from portal.insights.review_items import (
     high_potential_to_support,
     overdue_with_reasons,
 )
+from portal.lib.timeutil import utcnow
 from portal.models import Site, User
-from portal.timeutil import utcnow
 
 
 @dataclass

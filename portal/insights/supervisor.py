@@ -15,12 +15,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import joinedload
 
-from portal import sla
 from portal.extensions import db
 from portal.indicators import scope as scopes
 from portal.indicators import themes
 from portal.indicators.sql import counted
 from portal.insights import bp
+from portal.lib import sla
 from portal.models import ActionStatus, CorrectiveAction, Report, Site, User
 
 RECENT_DAYS = 7

@@ -10,8 +10,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models.user import User
-from portal.timeutil import utcnow
 
 if TYPE_CHECKING:
     from portal.models.report import Report

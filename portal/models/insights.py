@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-from portal.timeutil import utcnow
+from portal.lib.timeutil import utcnow
 
 
 class ExposureHours(db.Model):

@@ -10,8 +10,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models.site import Site
-from portal.timeutil import utcnow
 
 
 class OutboxStatus(StrEnum):

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, even
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models.action import CorrectiveAction
 from portal.models.site import Location, Site
 from portal.models.triage import Asset, Category, Message
 from portal.models.user import User
-from portal.timeutil import utcnow
 
 
 class ReportStatus(StrEnum):

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.codes import new_location_code
 from portal.extensions import db
-from portal.timeutil import utcnow
+from portal.lib.codes import new_location_code
+from portal.lib.timeutil import utcnow
 
 if TYPE_CHECKING:
     from portal.models.user import User

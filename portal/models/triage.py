@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.timeutil import utcnow
+from portal.lib.timeutil import utcnow
 
 if TYPE_CHECKING:
     from portal.models.report import Report

@@ -11,9 +11,9 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal import passwords
 from portal.extensions import db
-from portal.timeutil import utcnow
+from portal.lib import passwords
+from portal.lib.timeutil import utcnow
 
 if TYPE_CHECKING:
     from portal.models.site import Site

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from portal import permissions
+from portal.domain import permissions
 from portal.extensions import db
 from portal.models import Photo, Report
 from portal.staff import bp

@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal import permissions
+from portal.domain import permissions
 from portal.extensions import db
 from portal.models import Report
 

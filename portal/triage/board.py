@@ -15,12 +15,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select
 
-from portal import params, permissions, sla
-from portal.boards import ColumnHeading
+from portal.domain import permissions
 from portal.extensions import db
+from portal.lib import sla
 from portal.models import BOARD_STATES, Location, Report, User
 from portal.triage import themes_flag
 from portal.triage.access import CARD_LOADS
+from portal.web import params
+from portal.web.boards import ColumnHeading
 
 STATES = BOARD_STATES
 BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
-from portal import permissions
+from portal.domain import permissions
 from portal.extensions import db
 from portal.models import BOARD_STATES, Asset, Category, Location, Report, Role, Site, User
 

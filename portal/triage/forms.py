@@ -9,11 +9,12 @@ from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal import cardforms, loop
-from portal.cardforms import CardForm, int_or_none, strip, too_long
+from portal.domain import loop
 from portal.extensions import db
 from portal.models import Category, Report, ReportStatus
 from portal.triage import choices, matrix
+from portal.web import cardforms
+from portal.web.cardforms import CardForm, int_or_none, strip, too_long
 
 AUTO, YES, NO = "auto", "yes", "no"
 NOTE_MAX = 1000

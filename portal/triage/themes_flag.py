@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from flask import g
 
 from portal.indicators import themes
+from portal.lib.timeutil import utcnow
 from portal.models import Report
-from portal.timeutil import utcnow
 
 
 def _known() -> tuple[set[int], dict[int, dict[str, int]]]:

@@ -12,12 +12,14 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal import loop, sla, web
+from portal.domain import loop
 from portal.extensions import db
+from portal.lib import sla
+from portal.lib.timeutil import utcnow
 from portal.models import Asset, Report
-from portal.timeutil import utcnow
-from portal.triage import access, answers, board, bp, choices, matrix, themes_flag
+from portal.triage import access, board, bp, choices, matrix, responses, themes_flag
 from portal.triage.forms import AcknowledgeForm, AssignForm, ClassifyForm, DismissForm, MergeForm
+from portal.web import pages
 
 
 def _duration(age: timedelta, coarse: bool = False) -> str:
@@ -37,7 +39,7 @@ def _duration(age: timedelta, coarse: bool = False) -> str:
 
 @bp.context_processor
 def _card_helpers() -> dict[str, object]:
-    now, limit = utcnow(), answers.ack_hours()
+    now, limit = utcnow(), responses.ack_hours()
 
     def clock(report: Report) -> sla.AckClock:
         return sla.ack_clock(
@@ -46,7 +48,7 @@ def _card_helpers() -> dict[str, object]:
 
     return {
         "clock": clock,
-        "report_time": web.report_time,
+        "report_time": pages.report_time,
         "now": now,
         "duration": _duration,
         "labels": matrix,
@@ -57,9 +59,9 @@ def _card_helpers() -> dict[str, object]:
 
 def _report_page(report: Report) -> str | None:
     """The report's own page, where the surface that shows it is installed."""
-    if "reports.show" not in current_app.view_functions:
+    if "report_page.show" not in current_app.view_functions:
         return None
-    return url_for("reports.show", report_id=report.id)
+    return url_for("report_page.show", report_id=report.id)
 
 
 @bp.after_request
@@ -76,7 +78,7 @@ def board_page() -> ResponseReturnValue:
     filters = board.parse_filters(request.args, current_user)
     # the poll's start is read before the cards: a report in between comes twice, never not at all
     since = board.latest_id(current_user)
-    columns = board.columns(current_user, filters, now=utcnow(), ack_hours=answers.ack_hours())
+    columns = board.columns(current_user, filters, now=utcnow(), ack_hours=responses.ack_hours())
     context = {
         "filters": filters,
         "columns": columns,
@@ -85,7 +87,7 @@ def board_page() -> ResponseReturnValue:
         "can_act": access.may_triage(),
         "inline": True,
     }
-    if answers.is_fragment():  # pushed to the history: the address of the filters that apply
+    if responses.is_fragment():  # pushed to the history: the address of the filters that apply
         push = {"HX-Push-Url": context["next_url"]}
         return render_template("triage/_board.html", **context), push
     options = choices.filter_options(current_user)
@@ -97,12 +99,12 @@ def board_page() -> ResponseReturnValue:
 def updates() -> ResponseReturnValue:
     """The board's poll: reports newer than `since` go on top of their column; counts update."""
     filters = board.parse_filters(request.args, current_user)
-    if not answers.is_fragment():
+    if not responses.is_fragment():
         return redirect(url_for("triage.board", **filters.args()), 303)
     latest = board.latest_id(current_user)
     since = request.args.get("since", type=int)
     cards = board.new_since(current_user, filters, since, latest) if since is not None else []
-    totals = board.counts(current_user, filters, now=utcnow(), ack_hours=answers.ack_hours())
+    totals = board.counts(current_user, filters, now=utcnow(), ack_hours=responses.ack_hours())
     return render_template(
         "triage/_updates.html",
         filters=filters,
@@ -119,7 +121,7 @@ def updates() -> ResponseReturnValue:
 @login_required
 def card(report_id: int) -> ResponseReturnValue:
     """One card: to close an open form, or to refresh it after a conflict."""
-    return answers.card(access.report_to_view(report_id))
+    return responses.card(access.report_to_view(report_id))
 
 
 @bp.route("/reports/<int:report_id>/acknowledge", methods=["POST"])
@@ -127,11 +129,11 @@ def card(report_id: int) -> ResponseReturnValue:
 def acknowledge(report_id: int) -> ResponseReturnValue:
     """One click: "a supervisor has seen it" — the reporter sees it on /followup."""
     report = access.report_to_triage(report_id)
-    form = AcknowledgeForm(report, answers.next_url())
+    form = AcknowledgeForm(report, responses.next_url())
     if not form.validate_on_submit():
-        return answers.card(report, 422, form=form, message=" ".join(map(str, form.problems)))
-    change = partial(loop.acknowledge, report, answers.me(), expected_version=form.version.data)
-    return answers.act(report, form, change, _("Report #%(id)d acknowledged.", id=report.id))
+        return responses.card(report, 422, form=form, message=" ".join(map(str, form.problems)))
+    change = partial(loop.acknowledge, report, responses.me(), expected_version=form.version.data)
+    return responses.act(report, form, change, _("Report #%(id)d acknowledged.", id=report.id))
 
 
 @bp.route("/reports/<int:report_id>/classify", methods=["GET", "POST"])
@@ -139,13 +141,13 @@ def acknowledge(report_id: int) -> ResponseReturnValue:
 def classify(report_id: int) -> ResponseReturnValue:
     """Category, domain, severity potential x likelihood, and the high-potential flag."""
     report = access.report_to_triage(report_id)
-    form = ClassifyForm(report, answers.next_url())
+    form = ClassifyForm(report, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(report, form, "classify")
-    me, version = answers.me(), form.version.data
+        return responses.form_page(report, form, "classify")
+    me, version = responses.me(), form.version.data
     change = partial(loop.classify, report, me, **form.changes(), expected_version=version)
     done = _("Report #%(id)d classified.", id=report.id)
-    return answers.act(report, form, change, done, "classify")
+    return responses.act(report, form, change, done, "classify")
 
 
 @bp.route("/reports/<int:report_id>/assign", methods=["GET", "POST"])
@@ -153,17 +155,17 @@ def classify(report_id: int) -> ResponseReturnValue:
 def assign(report_id: int) -> ResponseReturnValue:
     """An owner of the site's staff, and the asset involved (an existing one, or a new one)."""
     report = access.report_to_triage(report_id)
-    form = AssignForm(report, answers.next_url())
+    form = AssignForm(report, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(report, form, "assign")
+        return responses.form_page(report, form, "assign")
     owner, asset = form.owners.get(form.owner.data), form.assets.get(form.asset.data)
     if form.new_asset.data:  # staff add assets inline while triaging
         asset = Asset(location=report.location, name=form.new_asset.data)
         db.session.add(asset)
-    me, version = answers.me(), form.version.data
+    me, version = responses.me(), form.version.data
     change = partial(loop.assign, report, me, owner=owner, asset=asset, expected_version=version)
     done = _("Report #%(id)d assigned.", id=report.id)
-    return answers.act(report, form, change, done, "assign")
+    return responses.act(report, form, change, done, "assign")
 
 
 @bp.route("/reports/<int:report_id>/merge", methods=["GET", "POST"])
@@ -171,13 +173,13 @@ def assign(report_id: int) -> ResponseReturnValue:
 def merge(report_id: int) -> ResponseReturnValue:
     """A duplicate joins the report it repeats: its reporter then follows that one."""
     report = access.report_to_triage(report_id)
-    form = MergeForm(report, answers.next_url())
+    form = MergeForm(report, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(report, form, "merge")
+        return responses.form_page(report, form, "merge")
     into, version = form.target, form.version.data
-    change = partial(loop.merge, report, answers.me(), into=into, expected_version=version)
+    change = partial(loop.merge, report, responses.me(), into=into, expected_version=version)
     done = _("Report #%(id)d merged into #%(into)d.", id=report.id, into=into.id)
-    return answers.act(report, form, change, done, "merge", also=[into])
+    return responses.act(report, form, change, done, "merge", also=[into])
 
 
 @bp.route("/reports/<int:report_id>/dismiss", methods=["GET", "POST"])
@@ -185,11 +187,11 @@ def merge(report_id: int) -> ResponseReturnValue:
 def dismiss(report_id: int) -> ResponseReturnValue:
     """Close without action, with a reason the reporter is told in plain words; kept forever."""
     report = access.report_to_triage(report_id)
-    form = DismissForm(report, answers.next_url())
+    form = DismissForm(report, responses.next_url())
     if not form.validate_on_submit():
-        return answers.form_page(report, form, "dismiss")
-    me, version = answers.me(), form.version.data
+        return responses.form_page(report, form, "dismiss")
+    me, version = responses.me(), form.version.data
     reason, note = form.reason.data, form.note.data
     change = partial(loop.dismiss, report, me, reason=reason, note=note, expected_version=version)
     done = _("Report #%(id)d dismissed.", id=report.id)
-    return answers.act(report, form, change, done, "dismiss")
+    return responses.act(report, form, change, done, "dismiss")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from portal import codes, loop
+from portal.domain import loop
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Asset, Location, Report, User
 from tests.admin.conftest import post
 

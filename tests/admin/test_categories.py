@@ -7,9 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal import codes, loop
 from portal.admin.forms import CategoryForm
+from portal.domain import loop
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import DEFAULT_CATEGORIES, Category, Location, Report, User
 from tests.admin.conftest import post
 

@@ -15,8 +15,8 @@ from portal.admin.exposure import save_hours
 from portal.admin.exposure_forms import parse_hours
 from portal.extensions import db
 from portal.indicators.scope import add_months, month_of
+from portal.lib.timeutil import utcnow
 from portal.models import ExposureHours, User
-from portal.timeutil import utcnow
 from tests.access import PERSONAS
 from tests.admin.conftest import post
 

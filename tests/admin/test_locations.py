@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal.codes import ALPHABET, LOCATION_CODE_LENGTH
 from portal.extensions import db
+from portal.lib.codes import ALPHABET, LOCATION_CODE_LENGTH
 from portal.models import Location
 from tests.admin.conftest import post
 

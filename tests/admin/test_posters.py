@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from portal import qr
 from portal.extensions import db
+from portal.lib import qr
 from portal.models import Location, Site
 from tests import factories
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal import passwords
 from portal.extensions import db
+from portal.lib import passwords
 from portal.models import User
 from tests.factories import PASSWORD, csrf_token
 

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from portal.devserver import AnonymousRequestHandler
+from portal.ops.devserver import AnonymousRequestHandler
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

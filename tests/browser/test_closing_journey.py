@@ -10,9 +10,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal import codes, demo
+from portal import demo
 from portal.database import begin_write
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Report, ReportStatus
 from tests.browser.conftest import _open_context
 from tests.browser.helpers import fits_the_screen, screenshot

@@ -15,7 +15,7 @@ from portal import demo
 from portal.database import begin_write
 from portal.extensions import db
 from portal.indicators.scope import add_months, month_of, months_between
-from portal.timeutil import utcnow
+from portal.lib.timeutil import utcnow
 from tests.browser.conftest import PHONE, _open_context
 from tests.browser.helpers import fits_the_screen, screenshot
 

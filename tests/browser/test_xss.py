@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from portal.indicators.csvsafe import FORMULA_STARTS
-from portal.timeutil import utcnow
+from portal.lib.timeutil import utcnow
 from tests.browser.conftest import Browsing, Problems, _open_context
 from tests.factories import PASSWORD, Persona
 from tests.security.xss_corpus import (

@@ -10,10 +10,11 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy import select
 
-from portal import codes, corrective, loop, sla
+from portal.domain import corrective, loop
 from portal.extensions import db
+from portal.lib import codes, sla
+from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Location, Report, Site, User
-from portal.timeutil import utcnow
 from tests import factories
 
 HX = {"HX-Request": "true"}

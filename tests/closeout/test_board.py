@@ -10,8 +10,8 @@ from sqlalchemy import update
 
 from portal.closeout import board
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report
-from portal.timeutil import utcnow
 from tests.closeout.helpers import (
     HX,
     add_action,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text as sql
 
-from portal import corrective
+from portal.domain import corrective
 from portal.extensions import db
 from tests.closeout.helpers import HX, action, change, post, text, version
 

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal import codes, corrective, loop, publishing
+from portal.domain import corrective, loop, publishing
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Location, Report, User
 
 RAW = "Marcus nearly got hit by FL-07 reversing, it was Dave driving again"

@@ -17,8 +17,8 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import codes
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Report
 from tests.durability.server import Gunicorn
 from tests.factories import RECEIPT_RE, World, form_token, report_answers

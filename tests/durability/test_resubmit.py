@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from portal import codes, tokens
 from portal.extensions import db
+from portal.lib import codes, tokens
 from portal.models import Report, ReportEvent
 from tests.durability.server import Gunicorn
 from tests.factories import RECEIPT_RE, World, form_token, report_answers

@@ -1,5 +1,5 @@
 """Feed helpers: a named reporter's report taken to Closed (with an "after" photo on disk),
-published through portal.publishing, and the public pages read back."""
+published through portal.domain.publishing, and the public pages read back."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from portal import corrective, publishing
+from portal.domain import corrective, publishing
 from portal.extensions import db
 from portal.models import CorrectiveAction, Report, User
 from tests import factories
-from tests.reports.conftest import act, add_action, make_report, signed_in, step
+from tests.report_page.conftest import act, add_action, make_report, signed_in, step
 
 NAME = "Marcus Quillfeather"
 ROLE = "contractor"

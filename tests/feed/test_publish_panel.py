@@ -10,7 +10,7 @@ import pytest
 
 from tests.access import ACT, PERSONAS
 from tests.feed.conftest import PUBLIC_WHAT, RAW, SUMMARY, make_closed, publish, stored
-from tests.reports.conftest import HTMX, make_report, post
+from tests.report_page.conftest import HTMX, make_report, post
 
 TEXTAREA = 'name="public_what"'
 

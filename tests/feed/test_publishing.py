@@ -1,4 +1,4 @@
-"""Publishing rules and the public items (portal/publishing.py): staff words only."""
+"""Publishing rules and the public items (portal/domain/publishing.py): staff words only."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import codes, corrective, loop, publishing
+from portal.domain import corrective, loop, publishing
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Location, Report, Site, User
 
 RAW = "Marcus nearly got hit by FL-07 reversing, it was Dave driving again"

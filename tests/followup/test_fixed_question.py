@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal import tokens
 from portal.followup import verdicts
+from portal.lib import tokens
 from portal.models import ReportStatus
-from tests.reports.conftest import act, add_action, fetch, make_report, step
+from tests.report_page.conftest import act, add_action, fetch, make_report, step
 
 FIXED_TOKEN = re.compile(r'id="fixed-token" name="token" type="hidden" value="([^"]+)"')
 QUESTION = "Is it fixed?"

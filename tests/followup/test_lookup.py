@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal import loop
+from portal.domain import loop
 from portal.extensions import db
 from portal.models import Report, User
 from tests.factories import form_token, receipt_in, report_answers

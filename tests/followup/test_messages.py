@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from portal import tokens
-from tests.reports.conftest import act, fetch, make_report
+from portal.lib import tokens
+from tests.report_page.conftest import act, fetch, make_report
 
 ANSWER_TOKEN = re.compile(r'id="token" name="token" type="hidden" value="([^"]+)"')
 

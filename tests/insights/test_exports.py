@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from portal import codes, loop
+from portal.domain import loop
 from portal.extensions import db
 from portal.insights import exports
+from portal.lib import codes
 from portal.models import Asset, Category, Location, Report, Site, User
 from tests.closeout.helpers import add_action, change, today
 from tests.factories import make_user

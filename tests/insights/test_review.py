@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from portal import corrective
+from portal.domain import corrective
 from portal.extensions import db
 from portal.insights import review
+from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report, User
-from portal.timeutil import utcnow
 from tests.access import LIST, PERSONAS
 from tests.indicators.small_world import NOW, Small
 from tests.statements import counting

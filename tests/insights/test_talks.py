@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.insights import talk_words
+from portal.lib.timeutil import utcnow
 from portal.models import DEFAULT_CATEGORIES, Category, CorrectiveAction, Report, Site, User
-from portal.timeutil import utcnow
 from tests.access import PERSONAS, READ
 from tests.indicators.small_world import build
 from tests.test_i18n import messages_in

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal import codes, corrective, loop
+from portal.domain import corrective, loop
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import (
     ActionStatus,
     Category,

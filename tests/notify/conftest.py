@@ -1,6 +1,6 @@
 """Notification fixtures: a real SMTP server (aiosmtpd) and a real webhook receiver
 (http.server), both on 127.0.0.1 and stopped after the test; reports made through loop.submit
-and actions through portal/corrective.py."""
+and actions through portal/domain/corrective.py."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import select
 
-from portal import codes, corrective, loop
+from portal.domain import corrective, loop
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Location, OutboxMessage, Report, User
 from tests import factories
 
@@ -227,14 +228,14 @@ def outbox_rows(app: Flask, **where: Any) -> list[OutboxMessage]:
 
 def deliver(app: Flask, now: datetime | None = None, limit: int = 100):
     """One sender round, as `flask portal notify` runs it."""
-    from portal import outbox
+    from portal.notify import outbox
 
     with app.app_context():
         return outbox.deliver_pending(now=now, limit=limit)
 
 
 def remind(app: Flask, now: datetime | None = None):
-    from portal import reminders
+    from portal.notify import reminders
 
     with app.app_context():
         return reminders.queue_reminders(now=now)

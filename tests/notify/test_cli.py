@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from portal import cli
-from portal.timeutil import utcnow
+from portal.lib.timeutil import utcnow
 from tests.notify.conftest import outbox_rows, submit_report
 
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from portal import outbox
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models import OutboxStatus, Report, User
-from portal.timeutil import utcnow
+from portal.notify import outbox
 from tests.factories import form_token, report_answers
 from tests.notify.conftest import add_action, deliver, outbox_rows, submit_report
 
@@ -65,7 +65,7 @@ def test_a_serious_injury_potential_is_flagged_high_potential_in_the_subject(
 
 
 def test_assigning_a_report_mails_the_new_owner_only(app, world, mailbox):
-    from portal import loop
+    from portal.domain import loop
 
     report_id = submit_report(app, world.location_a)
     deliver(app)
@@ -149,7 +149,7 @@ def test_without_an_smtp_host_email_waits_pending_and_webhooks_still_go(
         db.session.commit()
     submit_report(app, world.location_a)
 
-    with caplog.at_level(logging.WARNING, logger="portal.outbox"):
+    with caplog.at_level(logging.WARNING, logger="portal.notify.outbox"):
         first = deliver(app)
         second = deliver(app)
 

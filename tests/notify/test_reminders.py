@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from portal import reminders
 from portal.extensions import db
+from portal.lib.sla import site_today
+from portal.lib.timeutil import utcnow
 from portal.models import OutboxMessage
-from portal.sla import site_today
-from portal.timeutil import utcnow
+from portal.notify import reminders
 from tests.notify.conftest import (
     add_action,
     deliver,
@@ -94,7 +94,7 @@ def test_a_report_still_new_past_the_limit_is_escalated_to_the_safety_manager_on
 
 
 def test_an_acknowledged_report_is_not_escalated(app, world):
-    from portal import loop
+    from portal.domain import loop
     from portal.models import Report, User
 
     report_id = submit_report(app, world.location_a, at=utcnow() - timedelta(hours=30))

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 
-from portal import outbox
 from portal.database import begin_write
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models import OutboxMessage, OutboxStatus
-from portal.timeutil import utcnow
+from portal.notify import outbox
 from tests.notify.conftest import deliver, outbox_rows, submit_report
 
 

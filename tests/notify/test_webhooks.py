@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models import SiteRecipient
-from portal.timeutil import utcnow
 from tests.notify.conftest import deliver, outbox_rows, submit_report
 
 

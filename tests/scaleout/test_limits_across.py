@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from redis import Redis
 
-from portal import codes
 from portal.extensions import db
+from portal.lib import codes
 from tests.durability.server import Gunicorn
 from tests.factories import PASSWORD, World, make_user
 from tests.scaleout import (

@@ -7,7 +7,7 @@ a post that needs no answers 303), and how its URL points at the sample object o
 site B). tests/security/test_access_matrix.py requests every row as every persona at both
 sites, and fails for a route that has no row here.
 
-The kinds follow the access checks of the views (portal/permissions.py, portal/*/access.py,
+The kinds follow the access checks of the views (portal/domain/permissions.py, portal/*/access.py,
 portal/admin/assets.py, portal/admin/recipients.py, portal/insights/talks.py): an object at a
 site the user cannot see answers 404, so its existence does not leak; a site they see without
 the right role answers 403; anonymous visitors are sent to sign in (htmx: 401 and HX-Redirect).
@@ -126,12 +126,12 @@ DONE = {"action_id": "done_action_id"}  # the action that is done, with a photo 
 
 TABLE: dict[str, Row] = {
     # -- the worker's pages: no sign-in, no cookie
-    "report.index": Row("public", get=200),
-    "report.qr_form": Row("public", get=200),
+    "report_form.index": Row("public", get=200),
+    "report_form.qr_form": Row("public", get=200),
     # a post without its signed one-time token is sent back to be checked and sent again
-    "report.qr_submit": Row("public", post=422),
-    "report.kiosk_form": Row("public", get=200),
-    "report.kiosk_submit": Row("public", post=422),
+    "report_form.qr_submit": Row("public", post=422),
+    "report_form.kiosk_form": Row("public", get=200),
+    "report_form.kiosk_submit": Row("public", post=422),
     "followup.lookup": Row("public", get=200, post=200),
     # the receipt of the sample report, but no signed token: refused
     "followup.answer": Row("public", post=422, form={"code": "{receipt}"}),
@@ -161,7 +161,7 @@ TABLE: dict[str, Row] = {
     "insights.export_actions": Row("staff-list", get=200, query=SITE),
     # -- reading an object
     "staff.photo": Row("read", get=200),
-    "reports.show": Row("read", get=200),
+    "report_page.show": Row("read", get=200),
     "triage.card": Row("read", get=200),
     "closeout.card": Row("read", get=200),
     "closeout.photo": Row("read", get=200, args=DONE),
@@ -173,19 +173,19 @@ TABLE: dict[str, Row] = {
     "triage.assign": Row("act", get=200, post=422),
     "triage.merge": Row("act", get=200, post=422),
     "triage.dismiss": Row("act", get=200, post=422),
-    "reports.message": Row("act", post=422),
-    "reports.investigate": Row("act", post=422),
-    "reports.answers_read": Row("act", post=303),
-    "reports.add_action": Row("act", post=422),
-    "reports.summary": Row("act", post=422),
-    "reports.answer_doubt": Row("act", post=422),
-    "reports.publish": Row("act", post=422),
+    "report_page.message": Row("act", post=422),
+    "report_page.investigate": Row("act", post=422),
+    "report_page.answers_read": Row("act", post=303),
+    "report_page.add_action": Row("act", post=422),
+    "report_page.summary": Row("act", post=422),
+    "report_page.answer_doubt": Row("act", post=422),
+    "report_page.publish": Row("act", post=422),
     # the sample report is not published: a conflict, once the access is granted
-    "reports.unpublish": Row("act", post=409),
-    "reports.photo_public": Row("act", post=422),
+    "report_page.unpublish": Row("act", post=409),
+    "report_page.photo_public": Row("act", post=422),
     # entering a report on someone's behalf at a location (without ?location=: the choice of
-    # places, tests/reports/test_access.py)
-    "reports.new": Row("act", get=200, post=422, query="location={location_id}"),
+    # places, tests/report_page/test_access.py)
+    "report_page.new": Row("act", get=200, post=422, query="location={location_id}"),
     # -- acting on a corrective action
     "closeout.complete": Row("complete", get=200, post=422),
     "closeout.verify": Row("act", get=200, post=422, args=DONE),

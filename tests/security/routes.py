@@ -18,8 +18,9 @@ from PIL import Image
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from portal import codes, corrective, loop
+from portal.domain import corrective, loop
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Asset, Category, Location, Report, SiteRecipient, User
 from tests import factories
 

@@ -37,7 +37,7 @@ CASES = [
 @pytest.fixture
 def app_env(app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Rate limits off: each route is posted twelve times from one address here (the limits
-    have their own tests, tests/report/ and tests/auth/)."""
+    have their own tests, tests/report_form/ and tests/auth/)."""
     monkeypatch.setenv("PORTAL_RATELIMIT_ENABLED", "false")
     return {**app_env, "PORTAL_RATELIMIT_ENABLED": "false"}
 

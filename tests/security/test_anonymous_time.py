@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from portal import codes, loop
+from portal.domain import loop
 from portal.extensions import db
+from portal.lib import codes
+from portal.lib.timeutil import utcnow
 from portal.models import Location
-from portal.timeutil import utcnow
 
 MINUTE_TIME = re.compile(r"\b\d{1,2}:(?!00\b)\d{2}\b")  # a clock time not on the hour
 

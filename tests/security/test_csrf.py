@@ -27,12 +27,12 @@ from tests.security.routes import (
 
 # The worker-facing forms. They set no cookie (a worker stays anonymous), so there is no
 # session for a CSRF token to be bound to: Flask-WTF's check is off for their blueprints
-# (portal/__init__.py) and each form carries a signed one-time token (portal/tokens.py) instead.
+# (portal/__init__.py) and each form carries a signed one-time token (portal/lib/tokens.py) instead.
 PUBLIC_FORMS = {
     # the three-question report from a QR poster: the token is signed for the location
-    "report.qr_submit",
+    "report_form.qr_submit",
     # the same on the shared tablet
-    "report.kiosk_submit",
+    "report_form.kiosk_submit",
     # looking a report up by its receipt code: reads only, so it takes no token; guessing
     # is rate-limited (tests/followup/test_lookup.py)
     "followup.lookup",
@@ -154,7 +154,7 @@ def test_the_enumeration_finds_the_staff_forms(app):
         "auth.logout",
         "admin.new_site",
         "admin.retire_asset",
-        "reports.message",
+        "report_page.message",
         "triage.acknowledge",
         "closeout.complete",
     ):

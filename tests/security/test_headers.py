@@ -75,7 +75,7 @@ def test_headers_on_413_and_429(app, client, world):
 
 
 def test_a_server_error_gets_a_friendly_page_with_headers(app, client, world, monkeypatch):
-    from portal.report import views
+    from portal.report_form import views
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
 

@@ -1,7 +1,7 @@
 """Photo metadata: whatever a photo carries (EXIF with GPS and a MakerNote, XMP, comments, ICC,
 IPTC, PNG text and eXIf chunks, WebP and TIFF tags), the stored file has none of it: a JPEG
 rebuilt from pixels with only the segments a bare encode has, upright as the camera meant.
-(tests/report/test_photos.py checks the basic case; this is the full corpus, both forms.)
+(tests/report_form/test_photos.py checks the basic case; this is the full corpus, both forms.)
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from PIL import Image, ImageStat
 from sqlalchemy import select
 
-from portal import photos
 from portal.extensions import db
+from portal.lib import photos
 from portal.models import CorrectiveAction, Photo
 from tests.closeout.helpers import add_action, new_report
 from tests.security.test_uploads import send_completion, send_report

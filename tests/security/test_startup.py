@@ -77,7 +77,7 @@ def test_production_cookies_are_secure_by_default(production):
 def test_production_password_hashes_are_argon2id_at_a_real_cost():
     """The module as production loads it (the suite swaps in a cheap hasher): argon2id with at
     least OWASP's minimum cost (19 MiB, 2 passes)."""
-    spec = importlib.util.find_spec("portal.passwords")
+    spec = importlib.util.find_spec("portal.lib.passwords")
     assert spec is not None and spec.loader is not None
     fresh = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fresh)

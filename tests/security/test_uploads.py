@@ -5,7 +5,7 @@ behaviour: the whole form comes back, nothing is stored); a real image carrying 
 kept only as a fresh re-encode; a file's own name is never used; nothing is written anywhere
 for a refused file; and the whole batch keeps a worker process under 256 MB.
 Basic refusals (a broken JPEG, plain HTML, an empty file, 4001 px, four photos) are in
-tests/report/test_photos.py and tests/closeout/test_forms.py; this file adds the attacks.
+tests/report_form/test_photos.py and tests/closeout/test_forms.py; this file adds the attacks.
 """
 
 from __future__ import annotations

@@ -300,7 +300,8 @@ def run_batch(folder: Path) -> int:
     from werkzeug.datastructures import FileStorage, MultiDict
     from werkzeug.test import encode_multipart
 
-    from portal import create_app, passwords
+    from portal import create_app
+    from portal.lib import passwords
     from tests import factories
     from tests.closeout.helpers import add_action, new_report
 

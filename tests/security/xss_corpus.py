@@ -15,10 +15,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from portal import codes, corrective, loop, publishing
 from portal.admin.assets import add_asset
 from portal.admin.categories import add_category
+from portal.domain import corrective, loop, publishing
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Asset, Category, CorrectiveAction, Location, Report, Site, User
 from tests import factories
 

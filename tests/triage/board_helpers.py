@@ -7,8 +7,9 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy import select
 
-from portal import codes, loop
+from portal.domain import loop
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Asset, Category, Location, Report, User
 from tests import factories
 

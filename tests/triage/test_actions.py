@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy import text as sql
 
-from portal import loop
+from portal.domain import loop
 from portal.extensions import db
 from portal.models import Asset, Category, Location, Report, ReportEvent
 from tests.factories import form_token, receipt_in, report_answers

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal import corrective
+from portal.domain import corrective
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models import Asset, Location, Report, User
-from portal.timeutil import utcnow
 from portal.triage import board
 from tests.factories import make_location
 from tests.statements import counting

@@ -1,12 +1,13 @@
-"""The life-cycle rules of triage, called directly (portal/loop.py)."""
+"""The life-cycle rules of triage, called directly (portal/domain/loop/)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from portal import codes, loop
+from portal.domain import loop
 from portal.extensions import db
+from portal.lib import codes
 from portal.models import Asset, Category, Location, Report, User
 from tests.factories import make_location
 

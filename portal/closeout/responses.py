@@ -1,0 +1,205 @@
+"""How the closeout board answers: a card or a page, a conflict, a refusal, or the card moved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
+
+from portal.auth.redirects import safe_next
+from portal.closeout import access, board
+from portal.closeout.forms import ActionForm, CompleteForm
+from portal.closeout.labels import STATUS_LABELS
+from portal.domain import corrective, loop
+from portal.extensions import db
+from portal.lib import photos
+from portal.models import ActionStatus, CorrectiveAction, ReportEvent, User
+from portal.web.pages import is_fragment_request
+
+OPEN, DONE = ActionStatus.OPEN.value, ActionStatus.DONE.value
+# name: (page title, form fragment, the action states where it applies)
+FORMS: dict[str, tuple[Any, str, set[str]]] = {
+    "complete": (_l("Complete action #%(id)d"), "closeout/_complete_form.html", {OPEN}),
+    "verify": (_l("Verify action #%(id)d"), "closeout/_verify_form.html", {DONE}),
+    "reassign": (_l("Reassign action #%(id)d"), "closeout/_reassign_form.html", {OPEN, DONE}),
+    "due": (_l("Change the due date of action #%(id)d"), "closeout/_due_form.html", {OPEN}),
+    "cancel": (_l("Cancel action #%(id)d"), "closeout/_cancel_form.html", {OPEN, DONE}),
+}
+
+
+def is_fragment() -> bool:
+    """htmx wants a piece of the page (a history restore wants the whole page)."""
+    return is_fragment_request()
+
+
+def me() -> User:
+    """The signed-in user itself (the domain stores it on the action, so not the proxy)."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def next_url() -> str:
+    """Where the action returns to: the board with its filters, or the report page."""
+    return safe_next(request.values.get("next"), url_for("closeout.board"))
+
+
+def board_filters() -> board.Filters:
+    """The filters of the board the action came from (its `next` address)."""
+    query = MultiDict(parse_qsl(urlsplit(next_url()).query))
+    return board.parse_filters(query, current_user)
+
+
+def applies(action: CorrectiveAction, name: str | None) -> bool:
+    """Whether the form still makes sense for the action as it is now."""
+    if name not in FORMS:
+        return False
+    return action.status in FORMS[name][2] and action.report.status in loop.ACTIONABLE_STATES
+
+
+def card(action: CorrectiveAction, code: int = 200, **context: Any) -> ResponseReturnValue:
+    """The card alone for htmx, or a page around it; an open form sits inside the card."""
+    name = context.get("form_name")
+    title, form_template, _states = FORMS.get(name, (_l("Action #%(id)d"), None, set()))
+    context.update(
+        action=action,
+        next_url=next_url(),
+        can_act=access.may_act(),
+        inline=is_fragment(),
+        form_template=form_template,
+        title=title % {"id": action.id},
+    )
+    if is_fragment():
+        template = "closeout/_card.html"
+    else:
+        template = "closeout/form.html" if form_template else "closeout/card.html"
+    return render_template(template, **context), code
+
+
+def _no_longer(action: CorrectiveAction, typed: str = "") -> str:
+    report = action.report
+    if report.status not in loop.ACTIONABLE_STATES and action.status in (OPEN, DONE):
+        status = report.status.replace("_", " ")
+        message = _(
+            "Report #%(id)d is “%(status)s”: its actions cannot change now.",
+            id=report.id,
+            status=status,
+        )
+    else:
+        status = STATUS_LABELS.get(action.status, action.status)
+        message = _("This action is “%(status)s” now: that no longer applies.", status=status)
+    if typed:
+        message += " " + _("What you typed: “%(text)s”", text=typed)
+    return message
+
+
+def form_page(action: CorrectiveAction, form: ActionForm, name: str) -> ResponseReturnValue:
+    """The action's form in its card: 200 when it opens, 422 when what was sent needs fixing."""
+    if not applies(action, name):
+        typed = form.typed if form.is_submitted() else ""
+        return card(
+            action, 422 if typed or form.is_submitted() else 200, message=_no_longer(action, typed)
+        )
+    code = 422 if form.is_submitted() else 200
+    return card(action, code, form=form, form_name=name)
+
+
+def _changed_by(action: CorrectiveAction) -> str:
+    query = (
+        select(ReportEvent)
+        .where(ReportEvent.action_id == action.id)
+        .order_by(ReportEvent.id.desc())
+        .limit(1)
+    )
+    event = db.session.scalar(query)
+    return event.actor.name if event and event.actor else _("someone else")
+
+
+def conflict(action: CorrectiveAction, form: ActionForm, name: str | None) -> ResponseReturnValue:
+    """409: the fresh card, "changed by X", and the form again with what the user typed."""
+    message = _("Changed by %(name)s a moment ago — here is the latest.", name=_changed_by(action))
+    form.action = form.target = action
+    form.refresh_version()
+    if not applies(action, name):
+        return card(action, 409, message=f"{message} {_no_longer(action, form.typed)}")
+    return card(action, 409, form=form, form_name=name, message=message)
+
+
+def refused(
+    action: CorrectiveAction, form: ActionForm, name: str | None, error: Exception
+) -> ResponseReturnValue:
+    """422: the domain refused the change (wrong state, or a rule only it can judge)."""
+    if isinstance(error, loop.TransitionError):
+        return card(action, 422, message=_no_longer(action, form.typed))
+    message = _("That cannot be done: %(reason)s.", reason=str(error))
+    return card(action, 422, form=form, form_name=name, message=message)
+
+
+def finished(action: CorrectiveAction, before: str | None, message: str) -> ResponseReturnValue:
+    """Without htmx: back to `next` (303). With htmx: the card in place, or moved, and counts."""
+    if not is_fragment():
+        flash(message, "info")
+        return redirect(next_url(), 303)
+    filters = board_filters()
+    after = board.still_shown(action, current_user, filters)
+    sites = board.visible_sites(current_user, filters)
+    return render_template(
+        "closeout/_changed.html",
+        action=action,
+        stays=after is not None and after == before,
+        moved_to=after if after != before else None,
+        heads=board.heads(board.counts(current_user, filters, sites)),
+        next_url=next_url(),
+        can_act=access.may_act(),
+        inline=True,
+        saved=message,
+    )
+
+
+def store_photo(form: ActionForm) -> corrective.PhotoRef | None:
+    """Write the completion photo the form cleaned, if any, under UPLOAD_DIR."""
+    if not isinstance(form, CompleteForm) or form.cleaned is None:
+        return None
+    name = photos.store(form.cleaned, current_app.config["UPLOAD_DIR"])
+    return corrective.PhotoRef(name, form.cleaned.width, form.cleaned.height)
+
+
+def act(
+    action: CorrectiveAction,
+    form: ActionForm,
+    change: Callable[[], object],
+    message: str,
+    name: str | None = None,
+    files: Sequence[str] = (),
+) -> ResponseReturnValue:
+    """Run one change and commit it; every refusal gets its own answer.
+
+    `files`: photos stored for the change, removed again when it is not saved.
+    """
+    action_id, before = action.id, board.bucket_of(action)
+    saved = False
+    try:
+        change()
+        db.session.commit()
+        saved = True
+    except corrective.Conflict:
+        db.session.rollback()
+        return conflict(access.action_to_view(action_id), form, name)
+    except StaleDataError:  # another transaction saved the action or report between read and write
+        return conflict(access.reload(action_id), form, name)
+    except corrective.PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except (corrective.InvalidInput, corrective.TransitionError) as error:
+        return refused(access.reload(action_id), form, name, error)
+    finally:
+        if not saved:
+            photos.remove(list(files), current_app.config["UPLOAD_DIR"])
+    return finished(action, before, message)

@@ -1,0 +1,294 @@
+"""Intake and triage: submit, acknowledge, classify, assign, merge, dismiss, investigate,
+and the conversation with the reporter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from portal.domain import permissions
+from portal.domain.loop.base import (
+    MAX_WHYS,
+    OPEN_STATES,
+    InvalidInput,
+    NewReport,
+    PlaceRef,
+    StoredPhoto,
+    TransitionError,
+    begin_step,
+    record,
+)
+from portal.extensions import db
+from portal.indicators.quality import quality_score
+from portal.lib.timeutil import to_local, utcnow
+from portal.models import (
+    HIGH_POTENTIAL_SEVERITY,
+    ActionStatus,
+    Asset,
+    Category,
+    DismissReason,
+    Domain,
+    Message,
+    Photo,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    RootCause,
+    User,
+)
+from portal.notify import announce
+
+
+def submit(
+    location: PlaceRef,
+    answers: NewReport,
+    *,
+    receipt_hash: str,
+    submission_key: str,
+    photos: Sequence[StoredPhoto] = (),
+    at: datetime | None = None,
+    entered_by: User | None = None,
+) -> Report:
+    """Record a new report in state `new` with its `submitted` event.
+
+    `entered_by` is the staff member who took a report down on someone's behalf.
+    """
+    now = at or utcnow()
+    local = to_local(now, location.site_timezone)
+    report = Report(
+        site_id=location.site_id,
+        location_id=location.id,
+        what_happened=answers.what_happened,
+        where_text=answers.where_text,
+        potential_outcome=answers.potential_outcome,
+        potential_text=answers.potential_text or None,
+        reporter_name=answers.reporter_name or None,
+        reporter_role=answers.reporter_role or None,
+        channel=answers.channel,
+        language=answers.language,
+        status=ReportStatus.NEW.value,
+        receipt_hash=receipt_hash,
+        submission_key=submission_key,
+        created_at=now,
+        updated_at=now,
+        local_month=f"{local.year:04d}-{local.month:02d}",
+        local_hour=local.hour,
+        quality=quality_score(
+            what_happened=answers.what_happened,
+            photo_count=len(photos),
+            potential_text=answers.potential_text,
+            where_text=answers.where_text,
+            location_name=location.name,
+        ),
+    )
+    for position, photo in enumerate(photos):
+        report.photos.append(
+            Photo(
+                stored_name=photo.stored_name,
+                position=position,
+                width=photo.width,
+                height=photo.height,
+                size_bytes=photo.size_bytes,
+                created_at=now,
+            )
+        )
+    note = "entered by staff on the reporter's behalf" if entered_by else None
+    report.events.append(
+        ReportEvent(kind="submitted", actor=entered_by, note=note, public=True, created_at=now)
+    )
+    db.session.add(report)
+    announce.report_submitted(report)
+    return report
+
+
+def acknowledge(
+    report: Report, actor: User, *, expected_version: int | None = None, at: datetime | None = None
+) -> ReportEvent:
+    """A staff member has seen the report: the reporter is told it was acknowledged."""
+    now = begin_step(report, actor, expected_version, {ReportStatus.NEW})
+    now = at or now
+    report.status = ReportStatus.ACKNOWLEDGED.value
+    report.acknowledged_at = now
+    report.acknowledged_by = actor
+    return record(report, actor, "acknowledged", now, public=True)
+
+
+def auto_high_potential(severity: int) -> bool:
+    """Serious injury or fatality potential (severity potential 4 or 5) is high-potential."""
+    return severity >= HIGH_POTENTIAL_SEVERITY
+
+
+def classify(
+    report: Report,
+    actor: User,
+    *,
+    category: Category,
+    domain: str,
+    severity: int,
+    likelihood: int,
+    high_potential: bool | None = None,
+    override_reason: str | None = None,
+    expected_version: int | None = None,
+) -> ReportEvent:
+    """Category, domain, severity potential x likelihood, and the high-potential flag.
+
+    The flag follows the severity unless staff override it, which needs a written reason.
+    """
+    now = begin_step(report, actor, expected_version, OPEN_STATES)
+    if domain not in {d.value for d in Domain}:
+        raise InvalidInput("unknown domain")
+    if not (1 <= severity <= 5 and 1 <= likelihood <= 5):
+        raise InvalidInput("severity and likelihood run from 1 to 5")
+    was_high_potential = report.high_potential
+    automatic = auto_high_potential(severity)
+    if high_potential is None or high_potential == automatic:
+        report.high_potential = automatic
+        report.high_potential_override = None
+    else:
+        reason = (override_reason or "").strip()
+        if not reason:
+            raise InvalidInput("overriding the high-potential flag needs a written reason")
+        report.high_potential = high_potential
+        report.high_potential_override = reason
+    report.category = category
+    report.domain = domain
+    report.severity = severity
+    report.likelihood = likelihood
+    note = f"{category.name}, {domain}, severity {severity} x likelihood {likelihood}"
+    if report.high_potential:
+        note += ", high-potential"
+    if report.high_potential_override:
+        note += f" (flag overridden: {report.high_potential_override})"
+    event = record(report, actor, "classified", now, note=note)
+    if report.high_potential and not was_high_potential:
+        announce.report_flagged_high_potential(report, by=actor)
+    return event
+
+
+def assign(
+    report: Report,
+    actor: User,
+    *,
+    owner: User | None,
+    asset: Asset | None = None,
+    expected_version: int | None = None,
+) -> ReportEvent:
+    """Give the report an owner (staff of its site) and optionally the asset involved."""
+    now = begin_step(report, actor, expected_version, OPEN_STATES)
+    if owner is not None and not permissions.can_own(owner, report):
+        raise InvalidInput("the owner must be triage staff of the report's site")
+    if asset is not None and asset.location.site_id != report.site_id:
+        raise InvalidInput("the asset belongs to another site")
+    report.asset = asset
+    changed_owner = owner is not None and owner.id != report.owner_id
+    report.owner = owner
+    note = f"owner: {owner.name if owner else 'nobody'}"
+    if asset is not None:
+        note += f", asset: {asset.name}"
+    event = record(report, actor, "assigned", now, note=note)
+    if changed_owner:
+        announce.report_assigned(report, by=actor)
+    return event
+
+
+def _refuse_live_actions(report: Report) -> None:
+    """A report with actions under way is neither merged nor dismissed: they would be orphaned."""
+    live = {ActionStatus.OPEN, ActionStatus.DONE}
+    if any(action.status in live for action in report.actions):
+        raise TransitionError("finish or cancel its corrective actions first")
+
+
+def merge(
+    report: Report, actor: User, *, into: Report, expected_version: int | None = None
+) -> ReportEvent:
+    """Mark a report as a duplicate of another: its reporter then follows the other one."""
+    now = begin_step(report, actor, expected_version, OPEN_STATES)
+    _refuse_live_actions(report)
+    if into.id == report.id or into.site_id != report.site_id:
+        raise InvalidInput("merge into another report of the same site")
+    if into.status not in OPEN_STATES and into.status != ReportStatus.CLOSED:
+        raise InvalidInput("that report was itself merged or dismissed")
+    report.status = ReportStatus.MERGED.value
+    report.merged_into = into
+    record(into, actor, "merged_from", now, note=f"report #{report.id} joined this one")
+    return record(report, actor, "merged", now, note=f"into report #{into.id}", public=True)
+
+
+def dismiss(
+    report: Report,
+    actor: User,
+    *,
+    reason: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> ReportEvent:
+    """Close without action, with a reason the reporter is told in plain words. Kept forever."""
+    now = begin_step(report, actor, expected_version, OPEN_STATES)
+    _refuse_live_actions(report)
+    if reason not in {r.value for r in DismissReason}:
+        raise InvalidInput("unknown reason")
+    report.status = ReportStatus.DISMISSED.value
+    report.dismiss_reason = reason
+    report.dismiss_note = (note or "").strip() or None
+    return record(report, actor, "dismissed", now, note=reason, public=True)
+
+
+def investigate(
+    report: Report,
+    actor: User,
+    *,
+    whys: Sequence[tuple[str, str]],
+    root_cause: str | None,
+    contributing_factors: str | None,
+    expected_version: int | None = None,
+) -> ReportEvent:
+    """Record the no-blame investigation: up to five Why/Because steps and the root cause."""
+    now = begin_step(report, actor, expected_version, OPEN_STATES | {ReportStatus.CLOSED})
+    steps = [
+        (why.strip(), because.strip()) for why, because in whys if why.strip() or because.strip()
+    ]
+    if len(steps) > MAX_WHYS:
+        raise InvalidInput(f"at most {MAX_WHYS} steps")
+    if root_cause is not None and root_cause not in {r.value for r in RootCause}:
+        raise InvalidInput("unknown root cause")
+    report.whys = [{"why": why, "because": because} for why, because in steps] or None
+    report.root_cause = root_cause
+    report.contributing_factors = (contributing_factors or "").strip() or None
+    return record(report, actor, "investigated", now, note=f"{len(steps)} why-steps")
+
+
+def ask_reporter(report: Report, actor: User, body: str) -> Message:
+    """A question to the reporter, who reads it on /followup with the receipt code."""
+    now = begin_step(report, actor, None, OPEN_STATES | {ReportStatus.CLOSED})
+    message = Message(author=actor, body=body.strip(), internal=False, created_at=now)
+    report.messages.append(message)
+    report.awaiting_staff = False
+    record(report, actor, "question", now, public=True)
+    return message
+
+
+def add_note(report: Report, actor: User, body: str) -> Message:
+    """An internal note: on the staff timeline, never shown to the reporter."""
+    now = begin_step(report, actor, None, set(ReportStatus))
+    message = Message(author=actor, body=body.strip(), internal=True, created_at=now)
+    report.messages.append(message)
+    record(report, actor, "note", now)
+    return message
+
+
+def reporter_answers(report: Report, body: str) -> Message:
+    """The reporter's answer from /followup: lands on the timeline and flags the card."""
+    now = utcnow()
+    message = Message(author=None, body=body.strip(), internal=False, created_at=now)
+    report.messages.append(message)
+    report.awaiting_staff = True
+    report.updated_at = now
+    report.last_actor = None  # a conflict caused by the reporter names nobody on staff
+    report.events.append(ReportEvent(kind="reporter_answered", public=True, created_at=now))
+    return message
+
+
+def mark_answers_read(report: Report, actor: User) -> None:
+    """Staff have read the reporter's answer: the card's flag goes down."""
+    if permissions.can_triage(actor, report) and report.awaiting_staff:
+        report.awaiting_staff = False

@@ -1,0 +1,1 @@
+"""Plain helpers with no Flask and no models: codes, tokens, clocks, photos."""

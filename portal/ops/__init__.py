@@ -1,0 +1,1 @@
+"""Operations: backup and restore, copying to PostgreSQL, the dev server."""

@@ -1,7 +1,0 @@
-"""The worker's report path: /r/<code> (QR poster) and /kiosk/<code> (shared tablet)."""
-
-from flask import Blueprint
-
-bp = Blueprint("report", __name__)
-
-from portal.report import views  # noqa: E402, F401

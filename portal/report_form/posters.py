@@ -1,0 +1,68 @@
+"""What the public pages need to know about a poster's location, remembered briefly.
+
+Every scan of a poster asks the same question: which active location is behind this code?
+The answer is kept in the process for a few seconds (PORTAL_PLACE_CACHE_SECONDS), so the form
+costs no database round trip. Admin changes clear this process's memory at once; other
+processes and hosts see a renamed or disabled location within those seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from flask import abort, current_app
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.lib import codes
+from portal.models import Location, Site
+
+_MAX_ENTRIES = 4096
+
+
+@dataclass(frozen=True)
+class Place:
+    """An active location as the public pages show it."""
+
+    id: int
+    code: str
+    name: str
+    site_id: int
+    site_name: str
+    site_timezone: str
+
+
+def _load(code: str) -> Place | None:
+    row = db.session.execute(
+        select(Location.id, Location.code, Location.name, Site.id, Site.name, Site.timezone)
+        .join(Location.site)
+        .where(Location.code == code, Location.active.is_(True))
+    ).first()
+    return Place(*row) if row else None
+
+
+def active_place(code: str) -> Place:
+    """The active location behind a poster code, or the friendly 'poster not active' page."""
+    code = codes.normalize(code)
+    memory: dict[str, tuple[float, Place | None]] = current_app.extensions.setdefault(
+        "closecall_places", {}
+    )
+    now = time.monotonic()
+    remembered = memory.get(code)
+    if remembered is not None and remembered[0] > now:
+        place = remembered[1]
+    else:
+        place = _load(code)
+        if len(memory) >= _MAX_ENTRIES:
+            memory.clear()
+        memory[code] = (now + current_app.config["PLACE_CACHE_SECONDS"], place)
+    if place is None:
+        abort(404, description="unknown_location")
+    return place
+
+
+def forget() -> None:
+    """Drop what this process remembers (after an admin changed a site or location)."""
+    current_app.extensions.get("closecall_places", {}).clear()
+    current_app.extensions.get("closecall_pages", {}).clear()

@@ -1,0 +1,156 @@
+"""The public report form, by QR poster (/r/<code>) and on a shared tablet (/kiosk/<code>)."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter import RequestLimit
+
+from portal.database import own_write_transaction
+from portal.domain import intake
+from portal.extensions import limiter
+from portal.lib import codes, qr, tokens
+from portal.models import Channel
+from portal.report_form import bp
+from portal.report_form.forms import ReportForm
+from portal.report_form.posters import Place, active_place
+from portal.web import pagecache
+from portal.web.i18n import current_language
+from portal.web.security import mark_public
+
+
+def _report_limit() -> str:
+    return current_app.config["REPORT_RATE_LIMIT"]
+
+
+def _render_form(
+    location: Place, form: ReportForm, channel: str, status: int = 200, notice: str | None = None
+) -> tuple[str, int]:
+    if not form.token.data:
+        form.token.data = tokens.issue(location.code)
+    form.lang.data = current_language()
+    return (
+        render_template(
+            "report_form/form.html",
+            form=form,
+            location=location,
+            channel=channel,
+            notice=notice,
+            action=url_for(f"report_form.{channel}_form", code=location.code),
+        ),
+        status,
+    )
+
+
+def _blank_form(place: Place, channel: str) -> str:
+    """The empty form: rendered once per location, channel and language; the token is new."""
+
+    def build() -> str:
+        form = ReportForm(formdata=None, where=place.name)
+        form.token.data = pagecache.slot("token")
+        return _render_form(place, form, channel)[0]
+
+    key = ("form", place, channel, current_language())
+    return pagecache.render(key, build, token=tokens.issue(place.code))
+
+
+def _render_receipt(receipt: intake.Receipt, location: Place, channel: str) -> Response:
+    base = current_app.config["BASE_URL"]
+    followup_url = f"{base}{url_for('followup.lookup')}?code={receipt.code}"
+
+    def build() -> str:
+        return render_template(
+            "report_form/receipt.html",
+            code=pagecache.slot("code"),
+            qr_uri=pagecache.slot("qr"),
+            location=location,
+            channel=channel,
+            is_anonymous=receipt.anonymous,
+            kiosk_seconds=current_app.config["KIOSK_RECEIPT_SECONDS"],
+        )
+
+    key = ("receipt", location, channel, receipt.anonymous, current_language())
+    html = pagecache.render(
+        key, build, code=codes.group(receipt.code), qr=qr.svg_data_uri(followup_url)
+    )
+    response = current_app.make_response(html)
+    if channel == Channel.KIOSK:
+        # The next person at the tablet must find nothing of this report.
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+def _on_breach(_limit: RequestLimit) -> Response:
+    """Too many reports from one client: keep what was typed and ask to wait."""
+    location = active_place(request.view_args["code"])
+    channel = Channel.KIOSK if request.endpoint == "report_form.kiosk_submit" else Channel.QR
+    mark_public()
+    form = ReportForm()
+    notice = _(
+        "Too many reports from this device in a short time. Please wait a minute and send again."
+    )
+    return current_app.make_response(_render_form(location, form, channel, 429, notice))
+
+
+def _submit(code: str, channel: str) -> Response | tuple[str, int]:
+    """A posted report: checks, photo cleaning, then one short write transaction."""
+    mark_public()
+    location = active_place(code)
+    form = ReportForm()
+    if request.form.get("switch_lang"):
+        return _render_form(location, form, channel)
+    token = tokens.read(form.token.data or "", location.code)
+    if token is not None and token.expired:
+        # a retry long after the first send still gets the first receipt
+        earlier = intake.receipt_of(token.nonce)
+        if earlier is not None:
+            return _render_receipt(earlier, location, channel)
+    if token is None or token.expired:
+        form.token.data = tokens.issue(location.code)
+        form.validate()
+        notice = _("This form was open for a long time. Please check your answers and send again.")
+        return _render_form(location, form, channel, status=422, notice=notice)
+    if not form.validate():
+        return _render_form(location, form, channel, status=422)
+    cleaned = intake.clean_photos(form)
+    if cleaned is None:
+        return _render_form(location, form, channel, status=422)
+    receipt = intake.submit(location, form, token.nonce, cleaned, channel, current_language())
+    return _render_receipt(receipt, location, channel)
+
+
+@bp.get("/r/<code>")
+def qr_form(code: str) -> tuple[str, int]:
+    """The form a worker reaches by scanning the QR poster at a spot."""
+    mark_public()
+    return _blank_form(active_place(code), Channel.QR), 200
+
+
+@bp.post("/r/<code>")
+@own_write_transaction
+@limiter.limit(_report_limit, on_breach=_on_breach)
+def qr_submit(code: str) -> Response | tuple[str, int]:
+    """A report sent from the poster's form."""
+    return _submit(code, Channel.QR)
+
+
+@bp.get("/kiosk/<code>")
+def kiosk_form(code: str) -> tuple[str, int]:
+    """The same form on a shared tablet: remembers nothing between people."""
+    mark_public()
+    return _blank_form(active_place(code), Channel.KIOSK), 200
+
+
+@bp.post("/kiosk/<code>")
+@own_write_transaction
+@limiter.limit(_report_limit, on_breach=_on_breach)
+def kiosk_submit(code: str) -> Response | tuple[str, int]:
+    """A report sent from the shared tablet."""
+    return _submit(code, Channel.KIOSK)
+
+
+@bp.route("/")
+def index() -> str:
+    """The start page: how to report, follow up, or sign in."""
+    mark_public()
+    return render_template("report_form/index.html")

@@ -1,0 +1,176 @@
+"""What the corrective-action panel shows: each action with the buttons that lead to the
+closeout board's pages, what still blocks closing, and the panel's forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.domain import corrective, loop, permissions
+from portal.extensions import db
+from portal.lib import sla
+from portal.lib.timeutil import utcnow
+from portal.models import ActionStatus, CorrectiveAction, Report, ReportStatus, Role, Site, User
+from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
+from portal.report_page.links import optional_url
+
+
+def _works_on(user: User, action: CorrectiveAction) -> bool:
+    return corrective.can_work_on(user, action.report)
+
+
+OPEN, DONE = ActionStatus.OPEN, ActionStatus.DONE
+# The closeout board's per-action pages: (endpoint, label, action states, who may).
+Allowed = Callable[[User, CorrectiveAction], bool]
+BUTTONS: tuple[tuple[str, object, set[ActionStatus], Allowed], ...] = (
+    ("complete", _l("Mark done"), {OPEN}, corrective.can_complete),
+    ("verify", _l("Verify"), {DONE}, corrective.can_verify),
+    ("reassign", _l("Reassign"), {OPEN, DONE}, _works_on),
+    ("due", _l("Change due date"), {OPEN}, _works_on),
+    ("cancel", _l("Cancel"), {OPEN, DONE}, _works_on),
+)
+# loop.closing_blockers' reasons in the words staff act on.
+BLOCKERS = {
+    "no corrective action": _l("No corrective action yet: add one below."),
+    "not every action is verified": _l(
+        "Not every action is verified: each must be done, then checked by someone else."
+    ),
+    "no public summary (or “not for public display”)": _l(
+        "No “what we fixed” summary yet: write one for the crew, or mark it not for public display."
+    ),
+    "the reporter said it is not really fixed": _l(
+        "The reporter says it is not really fixed: look again and reply to them."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Button:
+    name: str
+    label: object
+    url: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action as the panel lists it."""
+
+    action: CorrectiveAction
+    overdue: bool
+    buttons: list[Button]
+    photo_url: str | None
+
+    @property
+    def work_order_link(self) -> str | None:
+        """The work order's web address, only when it is one (never a javascript: link)."""
+        url = self.action.work_order_url or ""
+        return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def site_today(report: Report) -> date:
+    """Today at the report's site: due dates are days where the work happens."""
+    return sla.site_today(utcnow(), report.site.timezone)
+
+
+def owners_for(report: Report) -> list[User]:
+    """Who may own an action of the report: active triage staff of its site, by name.
+
+    Two queries however many staff there are (their sites come in one go).
+    """
+    roles = [role.value for role in permissions.TRIAGE_ROLES]
+    members = User.sites.any(Site.id == report.site_id)
+    query = (
+        select(User)
+        .where(User.active.is_(True), User.role.in_(roles))
+        .where(or_(User.role == Role.ADMIN.value, members))
+        .order_by(User.name, User.id)
+        .options(selectinload(User.sites))
+    )
+    return [user for user in db.session.scalars(query) if permissions.can_own(user, report)]
+
+
+def day(value: date) -> str:
+    """A due date as staff read it (the date is already the site's calendar day)."""
+    return format_date(value, "medium")
+
+
+def _buttons(action: CorrectiveAction, user: User, back: str) -> list[Button]:
+    if action.report.status not in loop.ACTIONABLE_STATES:
+        return []
+    found = []
+    for name, label, states, allowed in BUTTONS:
+        if action.status not in states or not allowed(user, action):
+            continue
+        url = optional_url(f"closeout.{name}", action_id=action.id, next=back)
+        if url is not None:
+            found.append(Button(name, label, url))
+    return found
+
+
+def rows(report: Report, user: User, today: date) -> list[ActionRow]:
+    """Every action of the report, oldest first, with what the user may do to each."""
+    back = url_for("report_page.show", report_id=report.id)
+    return [
+        ActionRow(
+            action=action,
+            overdue=action.is_overdue(today),
+            buttons=_buttons(action, user, back),
+            photo_url=optional_url("closeout.photo", action_id=action.id)
+            if action.completion_photo
+            else None,
+        )
+        for action in report.actions
+    ]
+
+
+def blockers(report: Report) -> list[object]:
+    """What still stands between an open report and Closed, in staff words."""
+    if report.status not in loop.OPEN_STATES:
+        return []
+    return [BLOCKERS.get(reason, reason) for reason in loop.closing_blockers(report)]
+
+
+def context(
+    report: Report,
+    user: User,
+    can_act: bool,
+    *,
+    action_form: AddActionForm | None = None,
+    summary_form: SummaryForm | None = None,
+    doubt_form: DoubtReplyForm | None = None,
+) -> dict[str, object]:
+    """The panel's part of the report page's template context."""
+    today = site_today(report)
+    can_add = can_act and report.status in loop.ACTIONABLE_STATES
+    if can_add and action_form is None:
+        action_form = AddActionForm.blank(report, owners_for(report), today)
+    return {
+        "action_rows": rows(report, user, today),
+        "day": day,
+        "can_add_action": can_add,
+        "action_form": action_form,
+        "can_summarise": can_act and report.status in loop.CLOSABLE_SUMMARY_STATES,
+        "summary_form": summary_form or summary_form_for(report),
+        "can_answer_doubt": can_act and report.fix_disputed and report.status in loop.OPEN_STATES,
+        "doubt_form": doubt_form or DoubtReplyForm(formdata=None),
+        "blockers": blockers(report),
+        "closed": report.status == ReportStatus.CLOSED,
+    }
+
+
+def summary_form_for(report: Report) -> SummaryForm:
+    """The summary form filled with what is saved."""
+    data = {
+        "version": str(report.version),
+        "summary": report.public_summary or "",
+        "not_public": report.summary_not_public,
+    }
+    return SummaryForm(formdata=None, data=data)

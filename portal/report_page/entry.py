@@ -1,0 +1,58 @@
+"""A report entered by staff on someone's behalf (channel "staff"), e.g. from a verbal report.
+
+The form carries a signed one-time token like the public form: its nonce gives the receipt
+code and the submission key, so a form sent twice (a double click) stores one report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from portal.domain import intake, loop
+from portal.extensions import db
+from portal.lib import codes, tokens
+from portal.models import Channel, Location, User
+from portal.report_page.forms import StaffReportForm
+
+
+@dataclass(frozen=True)
+class Entered:
+    report_id: int
+    code: str  # the receipt code for the reporter, grouped for reading aloud
+    repeated: bool
+
+
+def purpose(location: Location) -> str:
+    return f"staff-entry:{location.id}"
+
+
+def issue_token(form: StaffReportForm, location: Location) -> None:
+    """Give a form being shown a fresh one-time token."""
+    form.token.data = tokens.issue(purpose(location))
+
+
+def nonce_of(form: StaffReportForm, location: Location) -> str | None:
+    """The nonce of the form's token, or None when forged or expired."""
+    token = tokens.read(form.token.data or "", purpose(location))
+    return None if token is None or token.expired else token.nonce
+
+
+def submit(location: Location, form: StaffReportForm, nonce: str, actor: User) -> Entered:
+    """Store the report (or find the one this same form stored before); the caller commits."""
+    earlier = intake.receipt_of(nonce)
+    if earlier is not None:
+        return Entered(report_id=earlier.report_id, code=codes.group(earlier.code), repeated=True)
+    secret = current_app.config["SECRET_KEY"]
+    code = codes.receipt_for(secret, nonce)
+    answers = intake.answers_from(form, Channel.STAFF.value, form.language.data)
+    report = loop.submit(
+        location,
+        answers,
+        receipt_hash=codes.receipt_hash(secret, code),
+        submission_key=codes.submission_key(nonce),
+        entered_by=actor,
+    )
+    db.session.flush()
+    return Entered(report_id=report.id, code=codes.group(code), repeated=False)

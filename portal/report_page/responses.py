@@ -1,0 +1,67 @@
+"""How the report page answers a write: saved (303, or the workspace for htmx), a conflict
+(409 with the fresh page and the typed text kept), or bad input (422)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from portal.domain import loop
+from portal.extensions import db
+from portal.models import Report
+from portal.report_page import access, labels, timeline
+from portal.report_page.page import Page, render_page
+from portal.web.pages import is_fragment_request
+
+
+def conflict(report_id: int, **forms: object) -> Page:
+    """The fresh page (409), keeping what the user typed, saying who changed the report."""
+    fresh = access.reload(report_id)
+    for form in forms.values():
+        version = getattr(form, "version", None)
+        if version is not None:  # the kept text now stands against the latest version
+            version.data = str(fresh.version)
+    notice = _(
+        "Changed by %(name)s a moment ago — here is the latest.",
+        name=timeline.who_changed(fresh),
+    )
+    return render_page(fresh, notice=notice, status=409, **forms)  # type: ignore[arg-type]
+
+
+def apply(report: Report, change: Callable[[], object], **forms: object) -> Page | None:
+    """Make one domain change and commit; None when saved, else the page explaining why not."""
+    report_id = report.id  # a failed flush leaves the object unreadable until the rollback
+    try:
+        change()
+        db.session.commit()
+    except (loop.Conflict, StaleDataError):
+        return conflict(report_id, **forms)
+    except loop.PermissionDenied:
+        abort(403)
+    except (loop.TransitionError, loop.InvalidInput) as problem:
+        fresh = access.reload(report_id)
+        if isinstance(problem, loop.TransitionError):
+            notice = _(
+                "This report is %(status)s: that is not possible now.", status=status_word(fresh)
+            )
+            return render_page(fresh, notice=notice, status=409, **forms)  # type: ignore[arg-type]
+        notice = _("That could not be saved: %(reason)s.", reason=str(problem))
+        return render_page(fresh, notice=notice, status=422, **forms)  # type: ignore[arg-type]
+    return None
+
+
+def status_word(report: Report) -> str:
+    """The report's status in lower case, for sentences."""
+    return str(labels.label(labels.STATUS, report.status)).lower()
+
+
+def done(report: Report, message: str) -> Page | Response:
+    """After a change: the workspace for htmx, else back to the page (303) with the message."""
+    if is_fragment_request():
+        return render_page(report, saved=message)
+    flash(message, "info")
+    return redirect(url_for("report_page.show", report_id=report.id), 303)

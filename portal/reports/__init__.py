@@ -1,8 +1,0 @@
-"""The report page (/reports/<id>): everything about one report, talking to the reporter,
-the no-blame investigation, and staff entry of a report on someone's behalf."""
-
-from flask import Blueprint
-
-bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-from portal.reports import action_views, publish_views, views  # noqa: E402, F401

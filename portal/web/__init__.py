@@ -1,0 +1,1 @@
+"""The web kit every surface shares: pages or fragments, boards, card forms."""
