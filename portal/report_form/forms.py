@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,6 +15,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
+from portal.domain.loop import NewReport
+from portal.lib import photos
 from portal.models import PotentialOutcome, ReporterRole
 
 MAX_WHAT = 4000
@@ -103,3 +106,33 @@ class ReportForm(FlaskForm):
     )
     token = HiddenField()
     lang = HiddenField()
+
+    def answers(self, channel: str, language: str) -> NewReport:
+        """What the validated form says, as the domain takes a new report."""
+        return NewReport(
+            what_happened=self.what_happened.data,
+            where_text=self.where.data,
+            potential_outcome=self.potential_outcome.data,
+            potential_text=self.potential_text.data,
+            reporter_name=self.reporter_name.data,
+            reporter_role=self.reporter_role.data,
+            channel=channel,
+            language=language,
+        )
+
+    def cleaned_photos(self) -> list[photos.CleanPhoto] | None:
+        """The chosen photos, cleaned; None (with the error on the field) when one is refused."""
+        uploads = [upload for upload in self.photos.data or [] if upload and upload.filename]
+        limit = current_app.config["MAX_PHOTOS"]
+        if len(uploads) > limit:
+            self.photos.errors = [_l("Please add at most %(count)d photos.", count=limit)]
+            return None
+        cleaned = []
+        for upload in uploads:
+            try:
+                data = photos.read_upload(upload, current_app.config["MAX_PHOTO_BYTES"])
+                cleaned.append(photos.clean(data))
+            except photos.PhotoError as problem:
+                self.photos.errors = [problem.message]
+                return None
+        return cleaned

@@ -3,7 +3,7 @@ and the two steps every staff transition starts and ends with."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Protocol
 
@@ -52,6 +52,16 @@ class NewReport:
     reporter_role: str | None
     channel: str
     language: str
+
+    def columns(self) -> dict[str, str | None]:
+        """The report's columns these answers fill (a new answer is a field here and a column
+        of Report by the same name; optional ones left blank are stored as NULL)."""
+        columns = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            optional = "None" in str(field.type)
+            columns[field.name] = (value or None) if optional else value
+        return columns
 
 
 @dataclass(frozen=True)
