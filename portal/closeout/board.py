@@ -21,10 +21,9 @@ from sqlalchemy.orm import joinedload
 from portal.closeout.labels import COLUMN_LABELS, COLUMNS, DONE, LATER, OVERDUE, THIS_WEEK, VERIFIED
 from portal.domain import permissions
 from portal.extensions import db
-from portal.lib import sla
+from portal.lib import params, sla
 from portal.lib.timeutil import utcnow
 from portal.models import ActionStatus, CorrectiveAction, Report, Site, User
-from portal.web import params
 from portal.web.boards import ColumnHeading
 
 BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters

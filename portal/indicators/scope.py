@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from portal.domain import permissions
 from portal.extensions import db
+from portal.lib import params
 from portal.lib.timeutil import utcnow
 from portal.models import Site, User
-from portal.web import params
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120

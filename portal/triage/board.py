@@ -17,11 +17,10 @@ from sqlalchemy import Select, case, func, or_, select
 
 from portal.domain import permissions
 from portal.extensions import db
-from portal.lib import sla
+from portal.lib import params, sla
 from portal.models import BOARD_STATES, Location, Report, User
 from portal.triage import themes_flag
 from portal.triage.access import CARD_LOADS
-from portal.web import params
 from portal.web.boards import ColumnHeading
 
 STATES = BOARD_STATES
