@@ -55,24 +55,24 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from portal.feed import bp as feed_bp
     from portal.followup import bp as followup_bp
     from portal.insights import bp as insights_bp
-    from portal.report_form import bp as report_bp
-    from portal.report_page import bp as reports_bp
+    from portal.report_form import bp as report_form_bp
+    from portal.report_page import bp as report_page_bp
     from portal.staff import bp as staff_bp
     from portal.triage import bp as triage_bp
 
     # The public pages set no cookie, so they cannot use cookie-bound CSRF tokens: their forms
     # carry a signed one-time submission token instead (portal/lib/tokens.py).
-    csrf.exempt(report_bp)
+    csrf.exempt(report_form_bp)
     csrf.exempt(followup_bp)
     csrf.exempt(display_bp)
     csrf.exempt(feed_bp)
     for blueprint in (
-        report_bp,
+        report_form_bp,
         followup_bp,
         auth_bp,
         staff_bp,
         admin_bp,
-        reports_bp,
+        report_page_bp,
         triage_bp,
         closeout_bp,
         feed_bp,
