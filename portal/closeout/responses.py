@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from portal.auth.redirects import safe_next
@@ -22,7 +22,8 @@ from portal.closeout.labels import STATUS_LABELS
 from portal.domain import corrective, loop
 from portal.extensions import db
 from portal.lib import photos
-from portal.models import ActionStatus, CorrectiveAction, ReportEvent, User
+from portal.models import ActionStatus, CorrectiveAction, ReportEvent
+from portal.web.answers import apply_change
 from portal.web.pages import is_fragment_request
 
 OPEN, DONE = ActionStatus.OPEN.value, ActionStatus.DONE.value
@@ -39,11 +40,6 @@ FORMS: dict[str, tuple[Any, str, set[str]]] = {
 def is_fragment() -> bool:
     """htmx wants a piece of the page (a history restore wants the whole page)."""
     return is_fragment_request()
-
-
-def me() -> User:
-    """The signed-in user itself (the domain stores it on the action, so not the proxy)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def next_url() -> str:
@@ -133,13 +129,14 @@ def conflict(action: CorrectiveAction, form: ActionForm, name: str | None) -> Re
 
 
 def refused(
-    action: CorrectiveAction, form: ActionForm, name: str | None, error: Exception
+    action: CorrectiveAction, form: ActionForm, name: str | None, error: Exception, status: int
 ) -> ResponseReturnValue:
-    """422: the domain refused the change (wrong state, or a rule only it can judge)."""
+    """409 when the action's state no longer allows the step, 422 for a rule only the domain
+    can judge."""
     if isinstance(error, loop.TransitionError):
-        return card(action, 422, message=_no_longer(action, form.typed))
+        return card(action, status, message=_no_longer(action, form.typed))
     message = _("That cannot be done: %(reason)s.", reason=str(error))
-    return card(action, 422, form=form, form_name=name, message=message)
+    return card(action, status, form=form, form_name=name, message=message)
 
 
 def finished(action: CorrectiveAction, before: str | None, message: str) -> ResponseReturnValue:
@@ -171,6 +168,27 @@ def store_photo(form: ActionForm) -> corrective.PhotoRef | None:
     return corrective.PhotoRef(name, form.cleaned.width, form.cleaned.height)
 
 
+@dataclass
+class CardAnswer:
+    """How the board answers one change to an action's card."""
+
+    action: CorrectiveAction
+    action_id: int
+    form: ActionForm
+    message: str
+    name: str | None
+    before: str | None
+
+    def done(self) -> ResponseReturnValue:
+        return finished(self.action, self.before, self.message)
+
+    def conflict(self) -> ResponseReturnValue:
+        return conflict(access.reload(self.action_id), self.form, self.name)
+
+    def refused(self, error: Exception, status: int) -> ResponseReturnValue:
+        return refused(access.reload(self.action_id), self.form, self.name, error, status)
+
+
 def act(
     action: CorrectiveAction,
     form: ActionForm,
@@ -179,27 +197,10 @@ def act(
     name: str | None = None,
     files: Sequence[str] = (),
 ) -> ResponseReturnValue:
-    """Run one change and commit it; every refusal gets its own answer.
+    """Run one change and answer with the card (portal/web/answers.py).
 
     `files`: photos stored for the change, removed again when it is not saved.
     """
-    action_id, before = action.id, board.bucket_of(action)
-    saved = False
-    try:
-        change()
-        db.session.commit()
-        saved = True
-    except corrective.Conflict:
-        db.session.rollback()
-        return conflict(access.action_to_view(action_id), form, name)
-    except StaleDataError:  # another transaction saved the action or report between read and write
-        return conflict(access.reload(action_id), form, name)
-    except corrective.PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except (corrective.InvalidInput, corrective.TransitionError) as error:
-        return refused(access.reload(action_id), form, name, error)
-    finally:
-        if not saved:
-            photos.remove(list(files), current_app.config["UPLOAD_DIR"])
-    return finished(action, before, message)
+    answer = CardAnswer(action, action.id, form, message, name, before=board.bucket_of(action))
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    return apply_change(change, answer, undo=lambda: photos.remove(list(files), upload_dir))

@@ -16,6 +16,7 @@ from portal.closeout.forms import CancelForm, CompleteForm, DueForm, ReassignFor
 from portal.domain import corrective
 from portal.models import ActionStatus, CorrectiveAction
 from portal.triage.choices import possible_owners
+from portal.web import answers
 
 
 def _late_days(action: CorrectiveAction) -> int:
@@ -95,7 +96,7 @@ def complete(action_id: int) -> ResponseReturnValue:
     change = partial(
         corrective.complete,
         action,
-        responses.me(),
+        answers.me(),
         note=form.note.data,
         photo=photo,
         expected_version=form.version.data,
@@ -113,7 +114,7 @@ def verify(action_id: int) -> ResponseReturnValue:
     form = VerifyForm(action, responses.next_url())
     if not form.validate_on_submit():
         return responses.form_page(action, form, "verify")
-    me, version = responses.me(), form.version.data
+    me, version = answers.me(), form.version.data
     change = partial(corrective.verify, action, me, note=form.note.data, expected_version=version)
     done = _("Action #%(id)d verified.", id=action.id)
     return responses.act(action, form, change, done, "verify")
@@ -127,7 +128,7 @@ def reopen(action_id: int) -> ResponseReturnValue:
     form = VerifyForm(action, responses.next_url())
     if not form.validate_on_submit():
         return responses.form_page(action, form, "verify")
-    me, version = responses.me(), form.version.data
+    me, version = answers.me(), form.version.data
     change = partial(corrective.reopen, action, me, reason=form.note.data, expected_version=version)
     done = _("Action #%(id)d sent back: it is open again.", id=action.id)
     return responses.act(action, form, change, done, "verify")
@@ -143,7 +144,7 @@ def reassign(action_id: int) -> ResponseReturnValue:
         return responses.form_page(action, form, "reassign")
     owner, version = form.owners[form.owner.data], form.version.data
     change = partial(
-        corrective.reassign, action, responses.me(), owner=owner, expected_version=version
+        corrective.reassign, action, answers.me(), owner=owner, expected_version=version
     )
     done = _("Action #%(id)d given to %(name)s.", id=action.id, name=owner.name)
     return responses.act(action, form, change, done, "reassign")
@@ -160,7 +161,7 @@ def due(action_id: int) -> ResponseReturnValue:
     change = partial(
         corrective.change_due_date,
         action,
-        responses.me(),
+        answers.me(),
         due_on=form.new_due,
         reason=form.reason.data,
         expected_version=form.version.data,
@@ -177,7 +178,7 @@ def cancel(action_id: int) -> ResponseReturnValue:
     form = CancelForm(action, responses.next_url())
     if not form.validate_on_submit():
         return responses.form_page(action, form, "cancel")
-    me, version = responses.me(), form.version.data
+    me, version = answers.me(), form.version.data
     change = partial(
         corrective.cancel, action, me, reason=form.reason.data, expected_version=version
     )

@@ -4,7 +4,7 @@ summary, and reply to a reporter who said it is not really fixed."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from portal.domain import corrective, loop
@@ -14,6 +14,7 @@ from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, Summa
 from portal.report_page.action_panel import owners_for, site_today
 from portal.report_page.page import Page, render_page
 from portal.report_page.responses import apply, done
+from portal.web import answers
 
 
 @bp.post("/<int:report_id>/actions")
@@ -25,7 +26,7 @@ def add_action(report_id: int) -> Page | Response:
     if not form.validate():
         return render_page(report, action_form=form, status=422)
     failed = apply(
-        report, lambda: corrective.add(report, current_user, form.new_action()), action_form=form
+        report, lambda: corrective.add(report, answers.me(), form.new_action()), action_form=form
     )
     return failed or done(report, _("Corrective action added."))
 
@@ -42,7 +43,7 @@ def summary(report_id: int) -> Page | Response:
         report,
         lambda: loop.write_summary(
             report,
-            current_user,
+            answers.me(),
             summary=form.summary.data,
             not_public=form.not_public.data,
             expected_version=int(form.version.data),
@@ -66,6 +67,6 @@ def answer_doubt(report_id: int) -> Page | Response:
     if not form.validate():
         return render_page(report, doubt_form=form, status=422)
     failed = apply(
-        report, lambda: loop.answer_doubt(report, current_user, form.reply.data), doubt_form=form
+        report, lambda: loop.answer_doubt(report, answers.me(), form.reply.data), doubt_form=form
     )
     return failed or done(report, _("Your reply was sent to the reporter."))

@@ -22,6 +22,7 @@ from portal.report_page.links import optional_url
 from portal.report_page.page import Page, render_page
 from portal.report_page.publish_forms import PhotoPublicForm, PublishForm, UnpublishForm
 from portal.report_page.responses import apply, done
+from portal.web import answers
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def publish(report_id: int) -> Page | Response:
         return _bad_input(report)
     failed = apply(
         report,
-        lambda: publishing.publish(report, current_user, public_what=form.public_what.data),
+        lambda: publishing.publish(report, answers.me(), public_what=form.public_what.data),
     )
     return failed or done(report, _("Published: the crew sees this fix on the feed and screens."))
 
@@ -108,7 +109,7 @@ def unpublish(report_id: int) -> Page | Response:
     report = access.report_to_act_on(report_id)
     if not UnpublishForm().validate():
         return _bad_input(report)
-    failed = apply(report, lambda: publishing.unpublish(report, current_user))
+    failed = apply(report, lambda: publishing.unpublish(report, answers.me()))
     return failed or done(report, _("Unpublished: the fix is off the public pages."))
 
 
@@ -122,7 +123,7 @@ def photo_public(report_id: int, action_id: int) -> Page | Response:
     if not form.validate():
         return _bad_input(report)
     failed = apply(
-        report, lambda: publishing.set_photo_public(action, current_user, public=form.shown)
+        report, lambda: publishing.set_photo_public(action, answers.me(), public=form.shown)
     )
     message = _("The photo is shown publicly.") if form.shown else _("The photo is hidden.")
     return failed or done(report, message)

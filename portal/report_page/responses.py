@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from portal.domain import loop
-from portal.extensions import db
 from portal.models import Report
 from portal.report_page import access, labels, timeline
 from portal.report_page.page import Page, render_page
+from portal.web.answers import apply_change
 from portal.web.pages import is_fragment_request
 
 
@@ -32,26 +32,37 @@ def conflict(report_id: int, **forms: object) -> Page:
     return render_page(fresh, notice=notice, status=409, **forms)  # type: ignore[arg-type]
 
 
-def apply(report: Report, change: Callable[[], object], **forms: object) -> Page | None:
-    """Make one domain change and commit; None when saved, else the page explaining why not."""
-    report_id = report.id  # a failed flush leaves the object unreadable until the rollback
-    try:
-        change()
-        db.session.commit()
-    except (loop.Conflict, StaleDataError):
-        return conflict(report_id, **forms)
-    except loop.PermissionDenied:
-        abort(403)
-    except (loop.TransitionError, loop.InvalidInput) as problem:
-        fresh = access.reload(report_id)
-        if isinstance(problem, loop.TransitionError):
+@dataclass
+class PageAnswer:
+    """How the report page answers one change: the page (or its workspace for htmx) again,
+    keeping what the user typed in `forms` when the change is not saved."""
+
+    report_id: int
+    forms: dict[str, object]
+    saved: bool = False
+
+    def done(self) -> None:
+        self.saved = True
+
+    def conflict(self) -> Page:
+        return conflict(self.report_id, **self.forms)
+
+    def refused(self, error: Exception, status: int) -> Page:
+        fresh = access.reload(self.report_id)
+        if isinstance(error, loop.TransitionError):
             notice = _(
                 "This report is %(status)s: that is not possible now.", status=status_word(fresh)
             )
-            return render_page(fresh, notice=notice, status=409, **forms)  # type: ignore[arg-type]
-        notice = _("That could not be saved: %(reason)s.", reason=str(problem))
-        return render_page(fresh, notice=notice, status=422, **forms)  # type: ignore[arg-type]
-    return None
+        else:
+            notice = _("That could not be saved: %(reason)s.", reason=str(error))
+        return render_page(fresh, notice=notice, status=status, **self.forms)  # type: ignore[arg-type]
+
+
+def apply(report: Report, change: Callable[[], object], **forms: object) -> Page | None:
+    """Make one domain change and commit (portal/web/answers.py); None when saved, else the
+    page explaining why not."""
+    answer = PageAnswer(report.id, forms)
+    return apply_change(change, answer)  # type: ignore[return-value]
 
 
 def status_word(report: Report) -> str:

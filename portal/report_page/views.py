@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -16,6 +16,7 @@ from portal.report_page.forms import InvestigationForm, MessageForm, StaffReport
 from portal.report_page.page import Page, render_page
 from portal.report_page.responses import apply as _apply
 from portal.report_page.responses import done as _done
+from portal.web import answers
 from portal.web.i18n import current_language
 
 
@@ -36,7 +37,7 @@ def message(report_id: int) -> Page | Response:
         return render_page(report, message_form=form, status=422)
     question = form.kind.data == "question"
     send = loop.ask_reporter if question else loop.add_note
-    failed = _apply(report, lambda: send(report, current_user, form.body.data), message_form=form)
+    failed = _apply(report, lambda: send(report, answers.me(), form.body.data), message_form=form)
     done = _("Question sent to the reporter.") if question else _("Internal note added.")
     return failed or _done(report, done)
 
@@ -53,7 +54,7 @@ def investigate(report_id: int) -> Page | Response:
         report,
         lambda: loop.investigate(
             report,
-            current_user,
+            answers.me(),
             whys=form.steps,
             root_cause=form.root_cause.data or None,
             contributing_factors=form.contributing_factors.data,
@@ -69,7 +70,7 @@ def investigate(report_id: int) -> Page | Response:
 def answers_read(report_id: int) -> Page | Response:
     """Staff have read the reporter's answer: the card's flag goes down."""
     report = access.report_to_act_on(report_id)
-    failed = _apply(report, lambda: loop.mark_answers_read(report, current_user))
+    failed = _apply(report, lambda: loop.mark_answers_read(report, answers.me()))
     return failed or _done(report, _("The reporter's answer is marked as read."))
 
 
@@ -112,9 +113,9 @@ def new() -> str | Page | Response:
 def _enter(location: Location, form: StaffReportForm, nonce: str) -> entry.Entered:
     """Store and commit; a concurrent repeat of the same form (PostgreSQL) finds the first."""
     try:
-        entered = entry.submit(location, form, nonce, current_user)
+        entered = entry.submit(location, form, nonce, answers.me())
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        entered = entry.submit(location, form, nonce, current_user)
+        entered = entry.submit(location, form, nonce, answers.me())
     return entered

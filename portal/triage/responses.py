@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from portal.auth.redirects import safe_next
 from portal.domain import loop
-from portal.extensions import db
 from portal.lib import sla
 from portal.lib.timeutil import utcnow
-from portal.models import Report, User
+from portal.models import Report
 from portal.triage import access, board
 from portal.triage.forms import ActionForm
+from portal.web.answers import apply_change
 from portal.web.pages import is_fragment_request
 
 FORMS = {
@@ -40,11 +40,6 @@ def is_fragment() -> bool:
 def ack_hours() -> int:
     """The acknowledgement limit in hours (PORTAL_ACK_HOURS)."""
     return int(current_app.config.get("ACK_HOURS", sla.DEFAULT_ACK_HOURS))
-
-
-def me() -> User:
-    """The signed-in user itself (the loop stores it on the report, so not the proxy)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def next_url() -> str:
@@ -91,17 +86,17 @@ def conflict(report: Report, form: ActionForm, action: str | None) -> ResponseRe
 
 
 def refused(
-    report: Report, form: ActionForm, action: str | None, error: Exception
+    report: Report, form: ActionForm, action: str | None, error: Exception, status: int = 409
 ) -> ResponseReturnValue:
-    """422: the loop refused the change (wrong state, or input only it can judge)."""
+    """409 when the report's state no longer allows the action, 422 for input the loop refused."""
     if isinstance(error, loop.TransitionError):
-        status = board.COLUMN_LABELS.get(report.status, (report.status.replace("_", " "),))[0]
+        status_word = board.COLUMN_LABELS.get(report.status, (report.status.replace("_", " "),))[0]
         message = _(
-            "This report is “%(status)s” now: that action no longer applies.", status=status
+            "This report is “%(status)s” now: that action no longer applies.", status=status_word
         )
     else:
         message = _("That cannot be done: %(reason)s.", reason=str(error))
-    return card(report, 422, form=form, action=action, message=message)
+    return card(report, status, form=form, action=action, message=message)
 
 
 def finished(
@@ -128,6 +123,28 @@ def finished(
     )
 
 
+@dataclass
+class CardAnswer:
+    """How the board answers one change to a report's card."""
+
+    report: Report
+    form: ActionForm
+    message: str
+    action: str | None
+    also: Sequence[Report]
+    before: str
+    report_id: int
+
+    def done(self) -> ResponseReturnValue:
+        return finished(self.report, self.before, self.message, self.also)
+
+    def conflict(self) -> ResponseReturnValue:
+        return conflict(access.report_to_view(self.report_id), self.form, self.action)
+
+    def refused(self, error: Exception, status: int) -> ResponseReturnValue:
+        return refused(self.report, self.form, self.action, error, status)
+
+
 def act(
     report: Report,
     form: ActionForm,
@@ -136,22 +153,9 @@ def act(
     action: str | None = None,
     also: Sequence[Report] = (),
 ) -> ResponseReturnValue:
-    """Run one life-cycle change and commit it; every refusal gets its own answer.
+    """Run one life-cycle change and answer with the card (portal/web/answers.py).
 
     `also`: other reports the change touched, whose cards are refreshed too.
     """
-    before = report.status
-    try:
-        change()
-        db.session.commit()
-    except loop.Conflict:
-        return conflict(report, form, action)
-    except StaleDataError:  # another transaction saved the report between our read and write
-        db.session.rollback()  # (raised by the flush, at commit or at a lazy load before it)
-        return conflict(access.report_to_view(report.id), form, action)
-    except loop.PermissionDenied:
-        abort(403)
-    except (loop.InvalidInput, loop.TransitionError) as error:
-        db.session.rollback()
-        return refused(report, form, action, error)
-    return finished(report, before, message, also)
+    answer = CardAnswer(report, form, message, action, also, report.status, report.id)
+    return apply_change(change, answer)

@@ -19,7 +19,7 @@ from portal.lib.timeutil import utcnow
 from portal.models import Asset, Report
 from portal.triage import access, board, bp, choices, matrix, responses, themes_flag
 from portal.triage.forms import AcknowledgeForm, AssignForm, ClassifyForm, DismissForm, MergeForm
-from portal.web import pages
+from portal.web import answers, pages
 
 
 def _duration(age: timedelta, coarse: bool = False) -> str:
@@ -132,7 +132,7 @@ def acknowledge(report_id: int) -> ResponseReturnValue:
     form = AcknowledgeForm(report, responses.next_url())
     if not form.validate_on_submit():
         return responses.card(report, 422, form=form, message=" ".join(map(str, form.problems)))
-    change = partial(loop.acknowledge, report, responses.me(), expected_version=form.version.data)
+    change = partial(loop.acknowledge, report, answers.me(), expected_version=form.version.data)
     return responses.act(report, form, change, _("Report #%(id)d acknowledged.", id=report.id))
 
 
@@ -144,7 +144,7 @@ def classify(report_id: int) -> ResponseReturnValue:
     form = ClassifyForm(report, responses.next_url())
     if not form.validate_on_submit():
         return responses.form_page(report, form, "classify")
-    me, version = responses.me(), form.version.data
+    me, version = answers.me(), form.version.data
     change = partial(loop.classify, report, me, **form.changes(), expected_version=version)
     done = _("Report #%(id)d classified.", id=report.id)
     return responses.act(report, form, change, done, "classify")
@@ -162,7 +162,7 @@ def assign(report_id: int) -> ResponseReturnValue:
     if form.new_asset.data:  # staff add assets inline while triaging
         asset = Asset(location=report.location, name=form.new_asset.data)
         db.session.add(asset)
-    me, version = responses.me(), form.version.data
+    me, version = answers.me(), form.version.data
     change = partial(loop.assign, report, me, owner=owner, asset=asset, expected_version=version)
     done = _("Report #%(id)d assigned.", id=report.id)
     return responses.act(report, form, change, done, "assign")
@@ -177,7 +177,7 @@ def merge(report_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return responses.form_page(report, form, "merge")
     into, version = form.target, form.version.data
-    change = partial(loop.merge, report, responses.me(), into=into, expected_version=version)
+    change = partial(loop.merge, report, answers.me(), into=into, expected_version=version)
     done = _("Report #%(id)d merged into #%(into)d.", id=report.id, into=into.id)
     return responses.act(report, form, change, done, "merge", also=[into])
 
@@ -190,7 +190,7 @@ def dismiss(report_id: int) -> ResponseReturnValue:
     form = DismissForm(report, responses.next_url())
     if not form.validate_on_submit():
         return responses.form_page(report, form, "dismiss")
-    me, version = responses.me(), form.version.data
+    me, version = answers.me(), form.version.data
     reason, note = form.reason.data, form.note.data
     change = partial(loop.dismiss, report, me, reason=reason, note=note, expected_version=version)
     done = _("Report #%(id)d dismissed.", id=report.id)
