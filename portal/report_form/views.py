@@ -112,10 +112,11 @@ def _submit(code: str, channel: str) -> Response | tuple[str, int]:
         return _render_form(location, form, channel, status=422, notice=notice)
     if not form.validate():
         return _render_form(location, form, channel, status=422)
-    cleaned = intake.clean_photos(form)
+    cleaned = form.clean_photos()
     if cleaned is None:
         return _render_form(location, form, channel, status=422)
-    receipt = intake.submit(location, form, token.nonce, cleaned, channel, current_language())
+    answers = form.answers(channel, current_language())
+    receipt = intake.submit(location, answers, token.nonce, cleaned)
     return _render_receipt(receipt, location, channel)
 
 

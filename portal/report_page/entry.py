@@ -46,7 +46,7 @@ def submit(location: Location, form: StaffReportForm, nonce: str, actor: User) -
         return Entered(report_id=earlier.report_id, code=codes.group(earlier.code), repeated=True)
     secret = current_app.config["SECRET_KEY"]
     code = codes.receipt_for(secret, nonce)
-    answers = intake.answers_from(form, Channel.STAFF.value, form.language.data)
+    answers = form.answers(Channel.STAFF.value, form.language.data)
     report = loop.submit(
         location,
         answers,
