@@ -120,8 +120,9 @@ Step = tuple[datetime, int, Callable[[], None]]
 class Triage:
     """What staff do with the reports, as time-stamped steps run in time order.
 
-    loop.py stamps staff actions with the present; the demo moves each step's timeline event
-    (and message) back to when it "happened", so every report reads as a plausible history.
+    The loop (portal/domain/loop/) stamps staff actions with the present; the demo moves each
+    step's timeline event (and message) back to when it "happened", so every report reads as
+    a plausible history.
     """
 
     def __init__(self, rng: random.Random, company: Company, now: datetime) -> None:
@@ -291,7 +292,7 @@ class Triage:
 
 
 def _backdate(report: Report, at: datetime, message: object | None = None) -> None:
-    """Move the step loop.py just recorded (its event, message) to when it happened."""
+    """Move the step the loop just recorded (its event, message) to when it happened."""
     report.events[-1].created_at = at
     report.updated_at = at
     if message is not None:

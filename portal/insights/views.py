@@ -1,4 +1,4 @@
-"""Insights pages: each view reads the scope from the URL, asks portal/insights/pages, renders."""
+"""Insights pages: each view reads the scope from the URL, asks insights/pages.py, renders."""
 
 from __future__ import annotations
 

@@ -1,1 +1,2 @@
-"""Plain helpers with no Flask and no models: codes, tokens, clocks, photos."""
+"""Plain helpers with no models and no surface: codes, tokens, clocks, photos, QR codes,
+passwords. Form tokens read the app's secret, and photo errors are translatable text."""
