@@ -19,9 +19,7 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)} %"
 
 
-@bp.app_template_filter("group")
-def _group(value: int) -> str:
-    return privacy.group(value)
+bp.add_app_template_filter(privacy.group, "group")
 
 
 @bp.app_template_filter("days")
