@@ -17,8 +17,8 @@ p50/p95/p99 over --requests answers each (after a few untimed ones), against the
 of 150 ms at p95. Every answer must be 200. Stops gunicorn; the temporary directory goes.
 Exit status 1 when a request failed; missing the target is reported, not an error.
 
-States without a loop.py transition yet (in_progress, fixed, closed: corrective actions) carry
-stand-in timeline events ("action_added", "action_done", "verified", "closed").
+States reached through corrective actions (in_progress, fixed, closed) get no action rows here:
+they carry stand-in timeline events ("action_added", "action_done", "verified", "closed").
 """
 
 from __future__ import annotations

@@ -21,6 +21,9 @@ WORKER_FACING = (
     "portal/feed/",
     "portal/display/",
     "portal/lib/photos.py",
+    # the worker's questions and the field messages of the report form
+    "portal/web/questions.py",
+    "portal/web/fields.py",
     # the toolbox-talk sheet is read to the crew
     "templates/insights/talk.html",
     "portal/insights/talk_words.py",

@@ -14,7 +14,7 @@ from portal.admin import access, bp, site_changes
 from portal.admin.forms import SLUG_TAKEN, LocationForm, SiteForm, timezone_names
 from portal.extensions import db
 from portal.models import Site
-from portal.report_form.posters import forget as forget_places
+from portal.web import cache
 
 Page = str | tuple[str, int]
 
@@ -38,7 +38,7 @@ def _commit_site(form: SiteForm) -> bool:
         db.session.rollback()
         form.slug.errors = [*form.slug.errors, SLUG_TAKEN]
         return False
-    forget_places()
+    cache.places_changed()
     return True
 
 
@@ -94,7 +94,7 @@ def new_location() -> Page | Response:
         form.site_id.data, form.name.data, form.description.data, form.active.data
     )
     db.session.commit()
-    forget_places()
+    cache.places_changed()
     return _saved(_("Location added."), location.site_id)
 
 
@@ -110,5 +110,5 @@ def edit_location(location_id: int) -> Page | Response:
         location, form.site_id.data, form.name.data, form.description.data, form.active.data
     )
     db.session.commit()
-    forget_places()
+    cache.places_changed()
     return _saved(_("Location saved."), location.site_id)

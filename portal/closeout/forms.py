@@ -12,10 +12,11 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.closeout import board
+from portal.domain.owners import owners_for
 from portal.lib import photos
 from portal.models import CorrectiveAction, User
-from portal.triage.choices import owners_for
-from portal.web.cardforms import CardForm, choices, int_or_none, strip
+from portal.web.cardforms import CardForm, choices, int_or_none
+from portal.web.fields import strip
 
 NOTE_MAX = 2000
 

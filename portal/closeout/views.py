@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 from portal.closeout import access, board, bp, labels, responses
 from portal.closeout.forms import CancelForm, CompleteForm, DueForm, ReassignForm, VerifyForm
 from portal.domain import corrective
+from portal.domain.owners import possible_owners
 from portal.models import ActionStatus, CorrectiveAction
-from portal.triage.choices import possible_owners
 from portal.web import answers
 
 

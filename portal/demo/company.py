@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.demo.stories import ASSETS, DEMO_LOGINS, DEMO_PASSWORD, RETIRED_ASSETS, SITES, Story
+from portal.demo.roster import ASSETS, DEMO_LOGINS, DEMO_PASSWORD, RETIRED_ASSETS, SITES
+from portal.demo.story import Story
 from portal.domain import accounts
 from portal.extensions import db
 from portal.models import Asset, Category, Location, Site, User

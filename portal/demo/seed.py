@@ -21,7 +21,11 @@ from sqlalchemy import delete
 
 from portal.demo.closeout import Closeout
 from portal.demo.company import Company, build_company
-from portal.demo.stories import HAZARD_NOTE, NAMES, NOTES, QUESTIONS, SITES, STORIES, Story
+from portal.demo.conversations import HAZARD_NOTE, NAMES, NOTES, QUESTIONS
+from portal.demo.investigations import Investigation
+from portal.demo.roster import SITES
+from portal.demo.stories import STORIES
+from portal.demo.story import Story
 from portal.domain import loop
 from portal.extensions import db
 from portal.indicators.scope import add_months, month_of
@@ -120,8 +124,9 @@ Step = tuple[datetime, int, Callable[[], None]]
 class Triage:
     """What staff do with the reports, as time-stamped steps run in time order.
 
-    The loop stamps staff actions with the present; the demo moves each step's timeline event
-    (and message) back to when it "happened", so every report reads as a plausible history.
+    The loop (portal/domain/loop/) stamps staff actions with the present; the demo moves each
+    step's timeline event (and message) back to when it "happened", so every report reads as
+    a plausible history.
     """
 
     def __init__(self, rng: random.Random, company: Company, now: datetime) -> None:
@@ -184,10 +189,11 @@ class Triage:
             if not story.hazard or rng.random() < 0.5:
                 staff = (self.company.safety, site_supervisor)
                 self.closeout.plan(report, story.category, staff, moment, high)
-        if story.whys and rng.random() < (0.7 if high else 0.3):
+        found = story.investigation
+        if found and rng.random() < (0.7 if high else 0.3):
             moment = self.later(moment, 24, 24 * 6)
             investigator = self.company.safety if high else site_supervisor
-            self.add(moment, lambda at=moment: self._investigate(report, investigator, story, at))
+            self.add(moment, lambda at=moment: self._investigate(report, investigator, found, at))
         if rng.random() < 0.07:
             note = rng.choice(NOTES)
             moment = self.later(moment, 1, 48)
@@ -275,13 +281,13 @@ class Triage:
         _backdate(report, at)
 
     @staticmethod
-    def _investigate(report: Report, actor: User, story: Story, at: datetime) -> None:
+    def _investigate(report: Report, actor: User, found: Investigation, at: datetime) -> None:
         loop.investigate(
             report,
             actor,
-            whys=story.whys[:3],
-            root_cause=story.root_cause.value if story.root_cause else None,
-            contributing_factors=story.factors,
+            whys=found.whys[:3],
+            root_cause=found.root_cause.value,
+            contributing_factors=found.factors,
         )
         _backdate(report, at)
 

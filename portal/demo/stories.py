@@ -1,102 +1,13 @@
-"""The demo company's material: sites, locations, assets, staff logins and the near-miss
-stories workers tell, with how staff triage each one."""
+"""The near-miss stories the demo's workers tell, with how staff triage each one. A seed picks
+stories by their position in STORIES: reordering them changes every seeded demo."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from portal.demo import investigations
+from portal.demo.dismissals import NOT_NEAR_MISSES
+from portal.demo.story import DAMAGE, MINOR, OTHER, SEC, SERIOUS, E, Q, S, Story
 
-from portal.models import DismissReason, Domain, PotentialOutcome, RootCause
-
-DEMO_PASSWORD = "closecall-demo"  # noqa: S105 - demo data only, printed by `make run`
-DEMO_LOGINS = [
-    ("admin@closecall.example", "admin"),
-    ("safety@closecall.example", "safety_manager"),
-    ("supervisor.riverside@closecall.example", "supervisor (Riverside Plant)"),
-    ("supervisor.north@closecall.example", "supervisor (North Distribution Center)"),
-    ("viewer@closecall.example", "viewer (both sites)"),
-]
-
-SITES = [
-    (
-        "Riverside Plant",
-        "riverside",
-        "America/Chicago",
-        [
-            "Press line 2",
-            "Dock 3",
-            "Paint booth",
-            "Maintenance shop",
-            "Chemical store",
-            "Forklift charging",
-        ],
-    ),
-    (
-        "North Distribution Center",
-        "north-dc",
-        "America/Los_Angeles",
-        [
-            "Inbound dock A",
-            "Racking aisle 14",
-            "Pick tower level 2",
-            "Yard gate",
-            "Battery room",
-            "Mezzanine stairs",
-        ],
-    ),
-]
-
-# The machines and vehicles staff keep per location; retired ones stay on old reports.
-ASSETS = {
-    "Press line 2": ["Press P2", "Overhead hoist H2", "Die cart DC-1"],
-    "Dock 3": ["Forklift FL-07", "Dock leveller 3"],
-    "Paint booth": ["Exhaust fan EF-1", "Paint mixer M1"],
-    "Maintenance shop": ["Bench grinder G1", "Step ladder L-4"],
-    "Chemical store": ["Eyewash station EW-2", "Solvent cabinet SC-1"],
-    "Forklift charging": ["Charger C3", "Forklift FL-03"],
-    "Inbound dock A": ["Forklift FL-12", "Dock leveller A2"],
-    "Racking aisle 14": ["Reach truck RT-4", "Rack bay 14-07"],
-    "Pick tower level 2": ["Conveyor CV-2", "Order picker OP-1"],
-    "Yard gate": ["Sliding gate G-1"],
-    "Battery room": ["Charger C3", "Eyewash station EW-5"],
-    "Mezzanine stairs": ["Goods lift GL-1"],
-}
-RETIRED_ASSETS = {"Dock 3": ["Forklift FL-02"]}
-
-S = Domain.SAFETY
-Q = Domain.QUALITY
-E = Domain.ENVIRONMENTAL
-SEC = Domain.SECURITY
-SERIOUS = PotentialOutcome.SERIOUS_INJURY
-MINOR = PotentialOutcome.MINOR_INJURY
-DAMAGE = PotentialOutcome.DAMAGE_ONLY
-OTHER = PotentialOutcome.OTHER
-
-
-@dataclass(frozen=True)
-class Story:
-    """One kind of near miss: the worker's words, and how staff triage it."""
-
-    what: str
-    outcome: PotentialOutcome
-    words: str | None
-    places: tuple[str, ...]
-    category: str
-    domain: Domain
-    severity: tuple[int, int]
-    likelihood: tuple[int, int]
-    weight: int = 5  # how often it happens: most near misses are minor housekeeping
-    assets: tuple[str, ...] = ()  # the first of these found at the location is linked
-    whys: tuple[tuple[str, str], ...] = ()
-    root_cause: RootCause | None = None
-    factors: str | None = None
-    hazard: bool = False  # a condition without an event: sometimes dismissed as a hazard
-    # a written reason to override the automatic high-potential flag, sometimes used
-    override: tuple[bool, str] | None = None
-    # stories that are never near misses: dismissed with this reason and note
-    dismiss: tuple[DismissReason, str] | None = None
-
-
-STORIES = [
+NEAR_MISSES = [
     Story(
         "A forklift reversed out of aisle 14 without sounding the horn "
         "and missed a picker by about a metre.",
@@ -109,22 +20,7 @@ STORIES = [
         (3, 4),
         weight=2,
         assets=("Reach truck RT-4", "Forklift FL-12"),
-        whys=(
-            (
-                "Why did the truck reverse without a warning?",
-                "The horn is not used in the aisles at night so as not to startle pickers.",
-            ),
-            (
-                "Why is there no other warning?",
-                "The reversing alarm was disconnected after complaints about the noise.",
-            ),
-            (
-                "Why was that not noticed?",
-                "The pre-use check list does not include the reversing alarm.",
-            ),
-        ),
-        root_cause=RootCause.EQUIPMENT,
-        factors="Night shift; poor sightlines at the aisle end; trucks and pickers share aisles.",
+        investigation=investigations.REVERSING_ALARM,
     ),
     Story(
         "A pallet on the top rack level was leaning out over the aisle; nobody was under it.",
@@ -137,14 +33,7 @@ STORIES = [
         (2, 3),
         weight=1,
         assets=("Rack bay 14-07",),
-        whys=(
-            ("Why was the pallet leaning?", "It was put away with a broken bottom board."),
-            (
-                "Why was a broken pallet put away?",
-                "Pallets are only checked at goods-in, not at put-away.",
-            ),
-        ),
-        root_cause=RootCause.PROCEDURE,
+        investigation=investigations.BROKEN_PALLET,
         hazard=True,
         override=(False, "The pallet held empty cartons only: no credible serious injury."),
     ),
@@ -159,15 +48,7 @@ STORIES = [
         (3, 4),
         weight=6,
         assets=("Press P2",),
-        whys=(
-            ("Why was there oil on the floor?", "A hydraulic fitting on press P2 weeps."),
-            (
-                "Why had nobody fixed it?",
-                "The leak was reported by word of mouth and never got a work order.",
-            ),
-        ),
-        root_cause=RootCause.EQUIPMENT,
-        factors="No spill kit at the press line.",
+        investigation=investigations.HYDRAULIC_LEAK,
     ),
     Story(
         "The light curtain on press 2 was bypassed with tape to speed up the changeover.",
@@ -180,22 +61,7 @@ STORIES = [
         (2, 3),
         weight=1,
         assets=("Press P2",),
-        whys=(
-            (
-                "Why was the light curtain taped over?",
-                "With it active the changeover takes twice as long.",
-            ),
-            (
-                "Why does the curtain slow the changeover?",
-                "It trips every time the die cart passes through it.",
-            ),
-            (
-                "Why does the die cart pass through it?",
-                "The cart path was not changed when the curtain was fitted.",
-            ),
-        ),
-        root_cause=RootCause.DESIGN,
-        factors="Month-end output pressure.",
+        investigation=investigations.LIGHT_CURTAIN,
     ),
     Story(
         "Ladder in the maintenance shop wobbles, one foot is missing its rubber.",
@@ -221,18 +87,7 @@ STORIES = [
         (2, 3),
         weight=1,
         assets=("Conveyor CV-2", "Press P2"),
-        whys=(
-            (
-                "Why was lockout skipped?",
-                "The shift was behind and the lock station is at the far end of the line.",
-            ),
-            (
-                "Why is the lock station so far away?",
-                "It was placed for the old layout and never moved.",
-            ),
-        ),
-        root_cause=RootCause.DESIGN,
-        factors="Shift behind schedule; personal locks shared between crews.",
+        investigation=investigations.LOCK_STATION,
     ),
     Story(
         "Wrong paint recipe loaded for batch 4471, caught by the line lead before spraying.",
@@ -268,16 +123,7 @@ STORIES = [
         (2, 3),
         weight=1,
         assets=("Forklift FL-07", "Forklift FL-12"),
-        whys=(
-            ("Why did the truck leave during loading?", "The driver thought loading was done."),
-            (
-                "Why did he think so?",
-                "Nothing tells the cab that a forklift is on the trailer; drivers wait for a wave.",
-            ),
-            ("Why is there no signal?", "The dock lights were never fitted at this door."),
-        ),
-        root_cause=RootCause.EQUIPMENT,
-        factors="Visiting driver; no keys-in-the-office rule at this dock.",
+        investigation=investigations.DOCK_LIGHTS,
     ),
     Story(
         "Extension cord run across the walkway at the mezzanine stairs.",
@@ -305,11 +151,7 @@ STORIES = [
         (3, 4),
         (3, 3),
         assets=("Conveyor CV-2",),
-        whys=(
-            ("Why did the box fall?", "It rode over the side guide where the conveyor curves."),
-            ("Why there?", "The side guide is lower on the curve than on the straight."),
-        ),
-        root_cause=RootCause.DESIGN,
+        investigation=investigations.CONVEYOR_GUIDE,
     ),
     Story(
         "Battery acid drip under charger 3, no one had noticed.",
@@ -381,14 +223,7 @@ STORIES = [
         (2, 3),
         (3, 4),
         assets=("Overhead hoist H2",),
-        whys=(
-            ("Why were the dies lifted by hand?", "The overhead hoist H2 was out of service."),
-            (
-                "Why was the press run without it?",
-                "There is no rule to stop die changes when the hoist is down.",
-            ),
-        ),
-        root_cause=RootCause.PROCEDURE,
+        investigation=investigations.HOIST_DOWN,
     ),
     Story(
         "Sparks from grinding landed near cardboard in the shop.",
@@ -514,15 +349,7 @@ STORIES = [
         (2, 2),
         weight=1,
         assets=("Reach truck RT-4",),
-        whys=(
-            ("Why was the driver so tired?", "He covered an absent colleague's shift."),
-            (
-                "Why did he cover two shifts?",
-                "Only two people on nights are licensed for the reach truck.",
-            ),
-        ),
-        root_cause=RootCause.STAFFING,
-        factors="Overtime not tracked against rest hours.",
+        investigation=investigations.NIGHT_LICENCES,
     ),
     Story(
         "Cartons crushed on a pallet that was double-stacked despite the do-not-stack label.",
@@ -547,91 +374,5 @@ STORIES = [
         weight=2,
         hazard=True,
     ),
-    # Reports that turn out not to be near misses: dismissed with a reason, never deleted.
-    Story(
-        "Cut my hand on a strapping band while opening a pallet; first aid gave me a plaster.",
-        MINOR,
-        None,
-        ("Inbound dock A", "Dock 3"),
-        "Dropped objects",
-        S,
-        (1, 1),
-        (1, 1),
-        weight=1,
-        dismiss=(
-            DismissReason.INCIDENT,
-            "An injury happened, however small: it is in the first-aid book and the incident "
-            "log now. Thank you for reporting it.",
-        ),
-    ),
-    Story(
-        "Forklift FL-03 clipped the post of the charging bay and bent it; nobody was near.",
-        DAMAGE,
-        None,
-        ("Forklift charging",),
-        "Vehicles and traffic",
-        S,
-        (1, 1),
-        (1, 1),
-        weight=1,
-        dismiss=(
-            DismissReason.INCIDENT,
-            "Damage happened: logged as a property-damage incident; the post is on a work order.",
-        ),
-    ),
-    Story(
-        "Test from the new poster, please ignore.",
-        OTHER,
-        None,
-        ("Yard gate", "Dock 3"),
-        "Procedural",
-        S,
-        (1, 1),
-        (1, 1),
-        weight=1,
-        dismiss=(DismissReason.SPAM, "A test scan of the poster."),
-    ),
-    Story(
-        "The vending machine in the break room kept my coins again.",
-        OTHER,
-        None,
-        ("Battery room", "Maintenance shop"),
-        "Procedural",
-        S,
-        (1, 1),
-        (1, 1),
-        weight=1,
-        dismiss=(DismissReason.NOT_A_NEAR_MISS, "Not a safety matter: passed to facilities."),
-    ),
 ]
-
-HAZARD_NOTE = (
-    "A condition without an event: logged as a hazard observation for the weekly walk-round "
-    "and passed to maintenance."
-)
-QUESTIONS = [
-    (
-        "Thank you for this. Roughly what time was it, and was it the day or the night shift?",
-        "Night shift, around 2 am, just after the break.",
-    ),
-    (
-        "Which door or bay exactly? We want to put the fix in the right place.",
-        "The second door from the yard side, by the blue racking.",
-    ),
-    (
-        "Has this happened before, as far as you know?",
-        "Yes, a few times this month. Usually when the shift is busy.",
-    ),
-    (
-        "Would a barrier or a marked walkway have helped here?",
-        "A barrier, the paint is gone after a week.",
-    ),
-]
-NOTES = [
-    "Talked it through at the shift start; toolbox talk booked for Thursday.",
-    "Maintenance has a work order for this; parts expected next week.",
-    "Same area as a report last month: checking whether the fix held.",
-    "Photos taken on the walk-round; the area is taped off until repaired.",
-    "Asked the contractor's supervisor to brief their crew as well.",
-]
-NAMES = ["Ana", "Luis", "Marcus", "Priya", "Tom", "Grace", "Diego", "Ken"]
+STORIES = [*NEAR_MISSES, *NOT_NEAR_MISSES]

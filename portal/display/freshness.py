@@ -2,14 +2,14 @@
 
 The ETag is computed without rendering, from the site's row (feed_version is bumped on every
 publish, unpublish and photo change), this month's figures (kept per site in the process for
-app.config["DISPLAY_FIGURES_SECONDS"], 45 s by default: a new report shows within that time),
+app.config["DISPLAY_FIGURES_SECONDS"], 45 s by default: a new report shows within that time;
+portal/web/cache.py holds this and the other caches below),
 the language, the theme, the polling interval and the fragment template's source.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -19,13 +19,12 @@ from sqlalchemy import text
 from portal.domain import publishing
 from portal.extensions import db
 from portal.models import Site
+from portal.web import cache
 
 FRAGMENT = "display/_content.html"
 THEMES = ("dark", "light")
 EVERY_DEFAULT, EVERY_MIN, EVERY_MAX = 60, 10, 600
 FIGURES_SECONDS = 45.0
-_MAX_SITES = 1024
-_MAX_FRAGMENTS = 256
 # Every poll runs this: a fixed statement built once (a textual one has a trivial cache key,
 # where an ORM select costs SQLAlchemy a cache-key walk on each execution).
 _SCREEN = text(
@@ -80,30 +79,22 @@ def view_options(args: Mapping[str, str]) -> View:
 
 def figures(site_id: int) -> publishing.Figures:
     """This month's figures of a site, computed at most once per DISPLAY_FIGURES_SECONDS."""
-    memory: dict[int, tuple[float, publishing.Figures]] = current_app.extensions.setdefault(
-        "closecall_display_figures", {}
-    )
-    now = time.monotonic()
-    remembered = memory.get(site_id)
-    if remembered is not None and remembered[0] > now:
-        return remembered[1]
-    fresh = publishing.figures(site_id)
-    if len(memory) >= _MAX_SITES:
-        memory.clear()
     seconds = float(current_app.config.get("DISPLAY_FIGURES_SECONDS", FIGURES_SECONDS))
-    memory[site_id] = (now + seconds, fresh)
-    return fresh
+    return cache.remember(
+        cache.DISPLAY_FIGURES, site_id, lambda: publishing.figures(site_id), max_age=seconds
+    )
 
 
 def _template_digest() -> str:
     """The fragment's source, hashed once per process: a deploy that changes it changes ETags."""
-    digests: dict[str, str] = current_app.extensions.setdefault("closecall_display_digest", {})
-    if FRAGMENT not in digests:
+
+    def digest() -> str:
         source, _filename, _uptodate = current_app.jinja_loader.get_source(  # type: ignore[union-attr]
             current_app.jinja_env, FRAGMENT
         )
-        digests[FRAGMENT] = hashlib.sha256(source.encode()).hexdigest()[:12]
-    return digests[FRAGMENT]
+        return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+    return cache.remember(cache.DISPLAY_DIGEST, FRAGMENT, digest)
 
 
 def etag(screen: Screen, numbers: publishing.Figures, view: View, language: str) -> str:
@@ -124,14 +115,7 @@ def etag(screen: Screen, numbers: publishing.Figures, view: View, language: str)
 def rendered(tag: str, build: Callable[[], str]) -> str:
     """The fragment for an ETag, rendered once per process: the ETag names all it shows, so
     the hundred screens that poll after a publish cost one render, not a hundred."""
-    memory: dict[str, str] = current_app.extensions.setdefault("closecall_display_html", {})
-    html = memory.get(tag)
-    if html is None:
-        html = build()
-        if len(memory) >= _MAX_FRAGMENTS:
-            memory.clear()
-        memory[tag] = html
-    return html
+    return cache.remember(cache.DISPLAY_HTML, tag, build)
 
 
 def unchanged(tag: str) -> bool:

@@ -10,6 +10,7 @@ from portal.display import bp, freshness
 from portal.domain import publishing
 from portal.lib import qr
 from portal.lib.timeutil import to_local, utcnow
+from portal.web import cache
 from portal.web.i18n import current_language
 from portal.web.pages import is_fragment_request
 from portal.web.security import mark_public
@@ -21,10 +22,11 @@ PER_SLIDE = 2
 def _report_qr() -> Markup:
     """The poster QR to the report start page, drawn once per process and base URL."""
     url = current_app.config["BASE_URL"] + url_for("report_form.index")
-    drawn: dict[str, Markup] = current_app.extensions.setdefault("closecall_display_qr", {})
-    if url not in drawn:
-        drawn[url] = Markup(qr.svg(url).decode())  # noqa: S704 - our own SVG of the QR's modules
-    return drawn[url]
+
+    def draw() -> Markup:
+        return Markup(qr.svg(url).decode())  # noqa: S704 - our own SVG of the QR's modules
+
+    return cache.remember(cache.DISPLAY_QR, url, draw)
 
 
 def _content(screen: freshness.Screen, view: freshness.View, tag: str) -> dict[str, object]:

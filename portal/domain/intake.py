@@ -1,4 +1,4 @@
-"""A new report and its receipt: stored once however often the same form is sent."""
+"""From a worker's answers to a stored report and its receipt."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Insights pages: each view reads the scope from the URL, asks portal/insights/pages, renders."""
+"""Insights pages: each view reads the scope from the URL, asks insights/pages.py, renders."""
 
 from __future__ import annotations
 
@@ -19,9 +19,7 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)} %"
 
 
-@bp.app_template_filter("group")
-def _group(value: int) -> str:
-    return privacy.group(value)
+bp.add_app_template_filter(privacy.group, "group")
 
 
 @bp.app_template_filter("days")

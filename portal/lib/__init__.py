@@ -1,2 +1,2 @@
-"""Plain helpers that know no models and no request: codes, tokens, clocks, photos, QR codes,
-passwords, URL parameters. (Words they return go through Flask-Babel.)"""
+"""Plain helpers with no models and no surface: codes, tokens, clocks, photos, QR codes,
+passwords, URL parameters. Form tokens read the app's secret; error words are translatable."""

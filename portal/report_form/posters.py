@@ -1,14 +1,14 @@
 """What the public pages need to know about a poster's location, remembered briefly.
 
 Every scan of a poster asks the same question: which active location is behind this code?
-The answer is kept in the process for a few seconds (PORTAL_PLACE_CACHE_SECONDS), so the form
-costs no database round trip. Admin changes clear this process's memory at once; other
-processes and hosts see a renamed or disabled location within those seconds.
+The answer is kept in the process for a few seconds (PORTAL_PLACE_CACHE_SECONDS, in the PLACES
+cache of portal/web/cache.py), so the form costs no database round trip. Admin changes clear
+this process's memory at once (cache.places_changed()); other processes and hosts see a
+renamed or disabled location within those seconds.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from flask import abort, current_app
@@ -17,8 +17,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.lib import codes
 from portal.models import Location, Site
-
-_MAX_ENTRIES = 4096
+from portal.web import cache
 
 
 @dataclass(frozen=True)
@@ -45,24 +44,8 @@ def _load(code: str) -> Place | None:
 def active_place(code: str) -> Place:
     """The active location behind a poster code, or the friendly 'poster not active' page."""
     code = codes.normalize(code)
-    memory: dict[str, tuple[float, Place | None]] = current_app.extensions.setdefault(
-        "closecall_places", {}
-    )
-    now = time.monotonic()
-    remembered = memory.get(code)
-    if remembered is not None and remembered[0] > now:
-        place = remembered[1]
-    else:
-        place = _load(code)
-        if len(memory) >= _MAX_ENTRIES:
-            memory.clear()
-        memory[code] = (now + current_app.config["PLACE_CACHE_SECONDS"], place)
+    seconds = current_app.config["PLACE_CACHE_SECONDS"]
+    place = cache.remember(cache.PLACES, code, lambda: _load(code), max_age=seconds)
     if place is None:
         abort(404, description="unknown_location")
     return place
-
-
-def forget() -> None:
-    """Drop what this process remembers (after an admin changed a site or location)."""
-    current_app.extensions.get("closecall_places", {}).clear()
-    current_app.extensions.get("closecall_pages", {}).clear()

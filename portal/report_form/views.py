@@ -112,7 +112,7 @@ def _submit(code: str, channel: str) -> Response | tuple[str, int]:
         return _render_form(location, form, channel, status=422, notice=notice)
     if not form.validate():
         return _render_form(location, form, channel, status=422)
-    cleaned = form.cleaned_photos()
+    cleaned = form.clean_photos()
     if cleaned is None:
         return _render_form(location, form, channel, status=422)
     answers = form.answers(channel, current_language())

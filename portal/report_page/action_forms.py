@@ -17,18 +17,13 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from portal.domain.corrective import MAX_WORK_ORDER_URL, NewAction
 from portal.lib import sla
 from portal.models import ControlLevel, Report, User
-from portal.report_form.forms import strip
 from portal.report_page.labels import CONTROL_LEVEL
+from portal.web.fields import strip, too_long
 
 MAX_DESCRIPTION = 2000
 MAX_WORK_ORDER_REF = 60
 MAX_SUMMARY = 2000
 MAX_REPLY = 2000
-DATE_FORMAT = "%Y-%m-%d"
-
-
-def _too_long(limit: int) -> Any:
-    return _l("Please keep this under %(max)d characters.", max=limit)
 
 
 def _int_or_none(value: object) -> int | None:
@@ -63,7 +58,7 @@ class AddActionForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Describe the action.")),
-            Length(max=MAX_DESCRIPTION, message=_too_long(MAX_DESCRIPTION)),
+            Length(max=MAX_DESCRIPTION, message=too_long(MAX_DESCRIPTION)),
         ],
     )
     control_level = RadioField(
@@ -76,7 +71,7 @@ class AddActionForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=MAX_WORK_ORDER_REF, message=_too_long(MAX_WORK_ORDER_REF)),
+            Length(max=MAX_WORK_ORDER_REF, message=too_long(MAX_WORK_ORDER_REF)),
         ],
     )
     work_order_url = StringField(
@@ -84,7 +79,7 @@ class AddActionForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=MAX_WORK_ORDER_URL, message=_too_long(MAX_WORK_ORDER_URL)),
+            Length(max=MAX_WORK_ORDER_URL, message=too_long(MAX_WORK_ORDER_URL)),
         ],
     )
     visible_to_reporter = BooleanField(_l("Show this action to the reporter"))
@@ -152,7 +147,7 @@ class SummaryForm(FlaskForm):
     summary = TextAreaField(
         _l("What we fixed"),
         filters=[strip],
-        validators=[Length(max=MAX_SUMMARY, message=_too_long(MAX_SUMMARY))],
+        validators=[Length(max=MAX_SUMMARY, message=too_long(MAX_SUMMARY))],
     )
     not_public = BooleanField(_l("Not for public display"))
 
@@ -180,6 +175,6 @@ class DoubtReplyForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Write what you found when you looked again.")),
-            Length(max=MAX_REPLY, message=_too_long(MAX_REPLY)),
+            Length(max=MAX_REPLY, message=too_long(MAX_REPLY)),
         ],
     )

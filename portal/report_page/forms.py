@@ -19,18 +19,15 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from portal.domain.loop import MAX_WHYS
 from portal.models import ReporterRole, RootCause
-from portal.report_form.forms import MAX_NAME, MAX_POTENTIAL_TEXT, ReportForm, role_choices, strip
 from portal.report_page.labels import ROOT_CAUSE
+from portal.web.fields import strip, too_long
 from portal.web.i18n import LANGUAGE_NAMES
+from portal.web.questions import MAX_NAME, MAX_POTENTIAL_TEXT, ReportQuestions, role_choices
 
 MAX_MESSAGE = 2000
 MAX_STEP = 500
 MAX_FACTORS = 2000
 MESSAGE_KINDS = ("question", "note")
-
-
-def _too_long(limit: int) -> object:
-    return _l("Please keep this under %(max)d characters.", max=limit)
 
 
 class MessageForm(FlaskForm):
@@ -41,7 +38,7 @@ class MessageForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message=_l("Please write the message.")),
-            Length(max=MAX_MESSAGE, message=_too_long(MAX_MESSAGE)),
+            Length(max=MAX_MESSAGE, message=too_long(MAX_MESSAGE)),
         ],
     )
     kind = HiddenField(
@@ -62,12 +59,12 @@ class WhyStep(Form):
     why = StringField(
         _l("Why?"),
         filters=[strip],
-        validators=[Optional(), Length(max=MAX_STEP, message=_too_long(MAX_STEP))],
+        validators=[Optional(), Length(max=MAX_STEP, message=too_long(MAX_STEP))],
     )
     because = StringField(
         _l("Because …"),
         filters=[strip],
-        validators=[Optional(), Length(max=MAX_STEP, message=_too_long(MAX_STEP))],
+        validators=[Optional(), Length(max=MAX_STEP, message=too_long(MAX_STEP))],
     )
 
 
@@ -95,7 +92,7 @@ class InvestigationForm(FlaskForm):
     contributing_factors = TextAreaField(
         _l("Contributing factors"),
         filters=[strip],
-        validators=[Optional(), Length(max=MAX_FACTORS, message=_too_long(MAX_FACTORS))],
+        validators=[Optional(), Length(max=MAX_FACTORS, message=too_long(MAX_FACTORS))],
     )
 
     def validate_version(self, field: HiddenField) -> None:
@@ -112,26 +109,21 @@ def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
-class StaffReportForm(ReportForm):
+class StaffReportForm(ReportQuestions):
     """The worker's three questions, entered by staff (with CSRF) from a verbal report."""
 
-    class Meta:
-        csrf = True
-
-    photos = None
-    lang = None
     potential_text = StringField(
         _l("In their own words (optional)"),
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=MAX_POTENTIAL_TEXT, message=_too_long(MAX_POTENTIAL_TEXT)),
+            Length(max=MAX_POTENTIAL_TEXT, message=too_long(MAX_POTENTIAL_TEXT)),
         ],
     )
     reporter_name = StringField(
         _l("Reporter's name (leave empty if they want to stay anonymous)"),
         filters=[strip],
-        validators=[Optional(), Length(max=MAX_NAME, message=_too_long(MAX_NAME))],
+        validators=[Optional(), Length(max=MAX_NAME, message=too_long(MAX_NAME))],
     )
     reporter_role = RadioField(
         _l("Reporter's role (optional)"),

@@ -13,7 +13,7 @@ from portal.models import (
     ReportStatus,
     RootCause,
 )
-from portal.report_form.forms import outcome_choices, role_choices
+from portal.web.questions import outcome_choices, role_choices
 
 STATUS = {
     ReportStatus.NEW: _l("New"),

@@ -8,7 +8,7 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.domain.publishing import MAX_PUBLIC_WHAT
-from portal.report_form.forms import strip
+from portal.web.fields import strip
 
 
 class PublishForm(FlaskForm):

@@ -2,15 +2,16 @@
 screens in neutral staff words, take it off again, and choose which "after" photos are public.
 
 render_page knows nothing of this panel, so the panel builds its own part of the context
-through the `publish_panel(report)` template global; a form that failed validation is kept on
-`g` for the page rendered in the same request, so the typed text comes back with its message.
+through `publish_panel(report)`, which this blueprint gives its templates; a form that failed
+validation is kept on `g` for the page rendered in the same request, so the typed text comes
+back with its message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, g
+from flask import abort, g, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -18,7 +19,6 @@ from werkzeug.wrappers import Response
 from portal.domain import publishing
 from portal.models import ActionStatus, CorrectiveAction, Report, ReportStatus
 from portal.report_page import access, bp
-from portal.report_page.links import optional_url
 from portal.report_page.page import Page, render_page
 from portal.report_page.publish_forms import PhotoPublicForm, PublishForm, UnpublishForm
 from portal.report_page.responses import apply, done
@@ -30,7 +30,7 @@ class PublicPhoto:
     """A verified action's completion photo, with whether the crew may see it."""
 
     action: CorrectiveAction
-    url: str | None
+    url: str
     public: bool
 
 
@@ -60,7 +60,7 @@ def publish_panel(report: Report) -> PublishPanel:
     photos = [
         PublicPhoto(
             action,
-            optional_url("closeout.photo", action_id=action.id),
+            url_for("closeout.photo", action_id=action.id),
             action.completion_photo_public,
         )
         for action in report.actions
@@ -129,4 +129,6 @@ def photo_public(report_id: int, action_id: int) -> Page | Response:
     return failed or done(report, message)
 
 
-bp.add_app_template_global(publish_panel, "publish_panel")
+@bp.context_processor
+def _panel() -> dict[str, object]:
+    return {"publish_panel": publish_panel}

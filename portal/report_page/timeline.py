@@ -100,8 +100,9 @@ def _label(kind: str) -> object:
 def entries(report: Report) -> list[Entry]:
     """Every event, oldest first; one that carries a message shows the message's text.
 
-    The loop appends each such message together with its event, so the n-th event taking from
-    a queue carries the n-th message of that queue. A message without its event still shows.
+    The loop (portal/domain/loop/) appends each such message together with its event, so the
+    n-th event taking from a queue carries the n-th message of that queue. A message without
+    its event still shows.
     """
     queues: dict[str, deque[Message]] = {queue: deque() for queue in LEFT_OVER_KIND}
     for message in report.messages:

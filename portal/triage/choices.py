@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain import permissions
+from portal.domain.owners import possible_owners
 from portal.extensions import db
-from portal.models import BOARD_STATES, Asset, Category, Location, Report, Role, Site, User
+from portal.models import BOARD_STATES, Asset, Category, Location, Report, Site, User
 
 MERGE_CANDIDATES = 8
 
@@ -47,27 +47,6 @@ def visible_locations(user: User) -> list[Location]:
 def categories() -> list[Category]:
     """Every category, retired ones too: old reports can still be filtered by them."""
     return Category.in_order()
-
-
-def _staff() -> Select[Any]:
-    roles = [role.value for role in permissions.TRIAGE_ROLES]
-    return select(User).where(User.active.is_(True), User.role.in_(roles)).order_by(User.name)
-
-
-def possible_owners(user: User) -> list[User]:
-    """Triage staff of the sites the user sees: the owner filter's choices."""
-    query = _staff()
-    if not user.sees_all_sites():
-        members = User.sites.any(Site.id.in_(user.site_ids or {-1}))
-        query = query.where(or_(User.role == Role.ADMIN.value, members))
-    return list(db.session.scalars(query).all())
-
-
-def owners_for(report: Report) -> list[User]:
-    """Who may own this report: active triage staff of its site."""
-    members = User.sites.any(Site.id == report.site_id)
-    query = _staff().where(or_(User.role == Role.ADMIN.value, members))
-    return [user for user in db.session.scalars(query).all() if permissions.can_own(user, report)]
 
 
 def assets_for(report: Report) -> list[Asset]:

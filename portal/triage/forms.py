@@ -10,11 +10,13 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from portal.domain import loop
+from portal.domain.owners import owners_for
 from portal.extensions import db
 from portal.models import Category, Report, ReportStatus
 from portal.triage import choices, matrix
 from portal.web import cardforms
-from portal.web.cardforms import CardForm, int_or_none, strip, too_long
+from portal.web.cardforms import CardForm, int_or_none
+from portal.web.fields import strip, too_long
 
 AUTO, YES, NO = "auto", "yes", "no"
 NOTE_MAX = 1000
@@ -138,7 +140,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, report: Report, next_url: str, **kwargs: Any) -> None:
         super().__init__(report, next_url, **kwargs)
-        self.owners = {user.id: user for user in choices.owners_for(report)}
+        self.owners = {user.id: user for user in owners_for(report)}
         self.assets = {asset.id: asset for asset in choices.assets_for(report)}
         people = ((i, u.name) for i, u in self.owners.items())
         things = ((i, f"{a.name} ({a.location.name})") for i, a in self.assets.items())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -52,16 +52,8 @@ def _card_helpers() -> dict[str, object]:
         "now": now,
         "duration": _duration,
         "labels": matrix,
-        "report_page": _report_page,
         "in_theme": themes_flag.in_theme,
     }
-
-
-def _report_page(report: Report) -> str | None:
-    """The report's own page, where the surface that shows it is installed."""
-    if "report_page.show" not in current_app.view_functions:
-        return None
-    return url_for("report_page.show", report_id=report.id)
 
 
 @bp.after_request

@@ -28,16 +28,8 @@ def int_or_none(value: object) -> int | None:
         return None
 
 
-def strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 def choices(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
-
-
-def too_long(limit: int) -> Any:
-    return _l("Please keep this under %(max)d characters.", max=limit)
 
 
 class CardForm(FlaskForm):

@@ -2,18 +2,18 @@
 
 The public report form and its receipt cost milliseconds of Jinja and WTForms to render, and
 for one location, channel and language they differ only in the one-time token, or the receipt
-code and its QR. They are rendered with placeholder slots, kept per app, and each request
-fills the slots with its escaped values. The key must hold everything else the page shows.
+code and its QR. They are rendered with placeholder slots, kept in the PAGES cache
+(portal/web/cache.py), and each request fills the slots with its escaped values. The key must
+hold everything else the page shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
-from flask import current_app
 from markupsafe import escape
 
-MAX_ENTRIES = 1024
+from portal.web import cache
 
 
 def slot(name: str) -> str:
@@ -23,13 +23,7 @@ def slot(name: str) -> str:
 
 def render(key: Hashable, build: Callable[[], str], **values: str) -> str:
     """The page for `key` (built by `build()` on a miss) with each slot filled by its value."""
-    cache: dict[Hashable, str] = current_app.extensions.setdefault("closecall_pages", {})
-    html = cache.get(key)
-    if html is None:
-        html = build()
-        if len(cache) >= MAX_ENTRIES:
-            cache.clear()
-        cache[key] = html
+    html = cache.remember(cache.PAGES, key, build)
     for name, value in values.items():
         html = html.replace(slot(name), str(escape(value)))
     return html

@@ -3,6 +3,7 @@ language, and a new report within the figures' cache time; a 304 costs one tiny 
 
 from __future__ import annotations
 
+from portal.web import cache
 from tests.display.conftest import closed_report, publish, unpublish
 from tests.statements import counting
 
@@ -69,7 +70,8 @@ def test_a_new_report_changes_the_etag_once_the_figures_are_due(app, client, wor
     with app.app_context():
         closed_report(world)  # a report received (and closed) this month: not published
     assert _etag(client) == before  # the figures are remembered for a while ...
-    app.extensions["closecall_display_figures"].clear()  # ... the cache time has passed
+    with app.app_context():
+        cache.clear(cache.DISPLAY_FIGURES)  # ... the cache time has passed
     assert _etag(client) != before
 
 

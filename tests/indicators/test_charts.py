@@ -1,4 +1,4 @@
-"""Chart geometry (portal/indicators/charts.py) and its SVG and table (macros/charts.html)."""
+"""Chart geometry (portal/indicators/charts/) and its SVG and table (macros/charts.html)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def submit(
 
 
 def act(app, report_id: int, persona, step: str, **kwargs) -> None:
-    """One loop.py step on a report as a persona, committed."""
+    """One loop step on a report as a persona, committed."""
     with app.app_context():
         report = db.session.get(Report, report_id)
         if "into" in kwargs:

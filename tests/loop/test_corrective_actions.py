@@ -1,4 +1,4 @@
-"""The corrective action life cycle and how the report follows it (corrective.py, loop.py)."""
+"""The corrective action life cycle and how the report follows it (corrective.py, loop/)."""
 
 from __future__ import annotations
 

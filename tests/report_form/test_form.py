@@ -292,7 +292,7 @@ def test_reports_are_rate_limited_per_client_without_losing_text(app, client, wo
 def test_a_location_disabled_elsewhere_stops_taking_reports_within_seconds(
     app, client, world, monkeypatch
 ):
-    from portal.report_form import posters
+    from portal.web import cache
 
     assert client.get(f"/r/{world.location_a}").status_code == 200
     with app.app_context():  # as another server's admin would: straight in the database
@@ -300,8 +300,8 @@ def test_a_location_disabled_elsewhere_stops_taking_reports_within_seconds(
         location.active = False
         db.session.commit()
     assert client.get(f"/r/{world.location_a}").status_code == 200  # remembered briefly
-    later = posters.time.monotonic() + app.config["PLACE_CACHE_SECONDS"] + 1
-    monkeypatch.setattr(posters.time, "monotonic", lambda: later)
+    later = cache.time.monotonic() + app.config["PLACE_CACHE_SECONDS"] + 1
+    monkeypatch.setattr(cache.time, "monotonic", lambda: later)
     assert client.get(f"/r/{world.location_a}").status_code == 404
 
 

@@ -1,4 +1,4 @@
-"""Report-page helpers: reports made directly through loop.py, their receipt codes, the ids
+"""Report-page helpers: reports made directly through the loop, their receipt codes, the ids
 behind the world's codes, and posting staff forms with the session's CSRF token."""
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _resolve(name: str, value: object) -> object:
 
 
 def act(app: Flask, report_id: int, persona: factories.Persona, change: str, **kwargs) -> None:
-    """Apply one loop.py function to a report as a persona, and commit."""
+    """Apply one loop function to a report as a persona, and commit."""
     with app.app_context():
         report = db.session.get(Report, report_id)
         arguments = {name: _resolve(name, value) for name, value in kwargs.items()}

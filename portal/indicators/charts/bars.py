@@ -1,0 +1,131 @@
+"""Horizontal bars, one per row, with an optional reference line (e.g. the all-sites rate)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from portal.indicators.charts.scale import (
+    FONT,
+    WIDE_CHAR,
+    Formatter,
+    TableRow,
+    format_number,
+)
+
+
+@dataclass(frozen=True)
+class HBar:
+    label: str  # full label (title, table)
+    short: str  # label as drawn, shortened to fit its column
+    y: float  # top of the bar
+    text_y: float  # baseline of the row's text
+    x: float
+    w: float | None  # None: no bar, the caller's missing text instead
+    value: float | None
+    text: str
+    text_x: float
+
+
+@dataclass
+class BarChart:
+    width: int
+    height: int
+    bar_height: float
+    origin: float  # x where bars start
+    plot_right: float
+    top: float
+    bottom: float
+    label_x: float
+    bars: list[HBar]
+    css: str = "series-0"
+    marker_x: float | None = None
+    marker_value: float | None = None
+    marker_label: str = ""  # drawn as "<label>: <value>" (the template translates the pattern)
+    marker_text: str = ""  # the marker's value, formatted
+    marker_anchor: str = "middle"
+    marker_text_y: float = 0.0
+    rows: list[TableRow] = field(default_factory=list)
+    footer: TableRow | None = None  # the marker, as the table's last line
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float | None]],
+    *,
+    width: int = 640,
+    bar_height: int = 22,
+    value_format: Formatter = format_number,
+    missing_text: str = "",
+    marker: float | None = None,
+    marker_label: str = "",
+    css: str = "series-0",
+    label_share: float = 0.38,
+) -> BarChart:
+    """Horizontal bars, one per row, with an optional vertical reference line at `marker`."""
+    texts = [missing_text if value is None else value_format(value) for _, value in rows]
+    shown = [text for text, (_, value) in zip(texts, rows, strict=True) if value is not None]
+    value_room = 8.0 + max((len(text) for text in shown), default=0) * WIDE_CHAR
+    longest_label = max((len(label) for label, _ in rows), default=0)
+    label_room = min(longest_label * WIDE_CHAR + 12.0, width * label_share)
+    fit = max(4, round((label_room - 12.0) / WIDE_CHAR))
+    origin = round(label_room, 2)
+    plot_right = width - value_room - 4.0
+    values = [value for _, value in rows if value is not None]
+    if marker is not None:
+        values.append(marker)
+    scale = max([*values, 0.0]) or 1.0
+    pitch = bar_height + 12.0
+    top = 28.0 if marker is not None else 6.0
+
+    def x_of(value: float) -> float:
+        return origin + max(value, 0.0) / scale * (plot_right - origin)
+
+    bars = []
+    for index, ((label, value), text) in enumerate(zip(rows, texts, strict=True)):
+        y = top + index * pitch
+        end = origin if value is None else x_of(value)
+        bars.append(
+            HBar(
+                label=label,
+                short=label if len(label) <= fit else label[: fit - 1].rstrip() + "…",
+                y=round(y, 2),
+                text_y=round(y + bar_height / 2 + FONT * 0.35, 2),
+                x=origin,
+                w=None if value is None else round(end - origin, 2),
+                value=value,
+                text=text,
+                text_x=round(end + 6.0, 2),
+            )
+        )
+    chart = BarChart(
+        width=width,
+        height=math.ceil(top + len(rows) * pitch),
+        bar_height=bar_height,
+        origin=round(origin, 2),
+        plot_right=round(plot_right, 2),
+        top=top - 4.0,
+        bottom=round(top + len(rows) * pitch - 8.0, 2),
+        label_x=round(origin - 8.0, 2),
+        bars=bars,
+        css=css,
+        rows=[TableRow(label, [text]) for (label, _), text in zip(rows, texts, strict=True)],
+    )
+    if marker is not None:
+        chart.marker_value = marker
+        chart.marker_x = round(x_of(marker), 2)
+        chart.marker_label = marker_label
+        chart.marker_text = value_format(marker)
+        drawn = len(marker_label) + 2 + len(chart.marker_text) if marker_label else 0
+        half = (drawn or len(chart.marker_text)) * WIDE_CHAR / 2
+        if chart.marker_x + half > width:
+            chart.marker_anchor = "end"
+        elif chart.marker_x - half < 0:
+            chart.marker_anchor = "start"
+        chart.marker_text_y = FONT + 2.0
+        chart.footer = TableRow(marker_label, [chart.marker_text])
+    return chart
