@@ -13,14 +13,14 @@ from werkzeug.wrappers import Response
 
 from portal.closeout import access, board, bp, labels, responses
 from portal.closeout.forms import CancelForm, CompleteForm, DueForm, ReassignForm, VerifyForm
-from portal.domain import corrective
-from portal.models import ActionStatus, CorrectiveAction
+from portal.domain import corrective, steps
+from portal.models import CorrectiveAction
 from portal.triage.choices import possible_owners
 
 
 def _late_days(action: CorrectiveAction) -> int:
     """How many days past its due date an open action is (0 when it is not late)."""
-    if action.status != ActionStatus.OPEN:
+    if not action.is_open:
         return 0
     return max((board.today_at(action.report.site.timezone) - action.due_on).days, 0)
 
@@ -31,8 +31,7 @@ def _card_helpers() -> dict[str, object]:
         "labels": labels,
         "late_days": _late_days,
         "day": lambda value: format_date(value, "medium"),
-        "may_verify": lambda action: corrective.can_verify(current_user, action),
-        "may_complete": lambda action: corrective.can_complete(current_user, action),
+        "action_steps": lambda action: steps.allowed_action_steps(action, current_user),
     }
 
 

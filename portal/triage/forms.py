@@ -11,14 +11,13 @@ from wtforms.validators import Length, ValidationError
 
 from portal.domain import loop
 from portal.extensions import db
-from portal.models import Category, Report, ReportStatus
+from portal.models import Category, Report
 from portal.triage import choices, matrix
 from portal.web import cardforms
 from portal.web.cardforms import CardForm, int_or_none, strip, too_long
 
 AUTO, YES, NO = "auto", "yes", "no"
 NOTE_MAX = 1000
-MERGEABLE = {state.value for state in loop.OPEN_STATES} | {ReportStatus.CLOSED.value}
 
 
 class ActionForm(CardForm):
@@ -187,7 +186,7 @@ class MergeForm(ActionForm):
         target = db.session.scalar(select(Report).where(Report.id == number))
         if target is None or target.site_id != self.report.site_id:
             raise ValidationError(_l("There is no report #%(number)d at this site.", number=number))
-        if target.status not in MERGEABLE:
+        if target.is_set_aside:
             raise ValidationError(
                 _l("Report #%(number)d was itself merged or dismissed.", number=number)
             )

@@ -85,8 +85,7 @@ def conflict(report: Report, form: ActionForm, action: str | None) -> ResponseRe
     name = report.last_actor.name if report.last_actor else _("someone else")
     message = _("Changed by %(name)s a moment ago — here is the latest.", name=name)
     form.refresh_version()
-    still_open = report.status in {state.value for state in loop.OPEN_STATES}
-    action = action if still_open else None
+    action = action if report.is_open else None
     return card(report, 409, form=form, action=action, message=message)
 
 
