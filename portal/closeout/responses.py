@@ -18,8 +18,7 @@ from werkzeug.datastructures import MultiDict
 from portal.auth.redirects import safe_next
 from portal.closeout import access, board
 from portal.closeout.forms import ActionForm, CompleteForm
-from portal.closeout.labels import STATUS_LABELS
-from portal.domain import corrective, loop, steps
+from portal.domain import corrective, labels, loop, steps
 from portal.domain.steps import ActionStep
 from portal.extensions import db
 from portal.lib import photos
@@ -84,14 +83,13 @@ def card(action: CorrectiveAction, code: int = 200, **context: Any) -> ResponseR
 def _no_longer(action: CorrectiveAction, typed: str = "") -> str:
     report = action.report
     if not steps.actions_may_change(report) and action.is_live:
-        status = report.status.replace("_", " ")
         message = _(
             "Report #%(id)d is “%(status)s”: its actions cannot change now.",
             id=report.id,
-            status=status,
+            status=labels.status_word(report.status),
         )
     else:
-        status = STATUS_LABELS.get(action.status, action.status)
+        status = labels.label(labels.ACTION_STATUS_WORD, action.status)
         message = _("This action is “%(status)s” now: that no longer applies.", status=status)
     if typed:
         message += " " + _("What you typed: “%(text)s”", text=typed)

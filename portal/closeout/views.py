@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal.closeout import access, board, bp, labels, responses
+from portal.closeout import access, board, bp, responses
 from portal.closeout.forms import CancelForm, CompleteForm, DueForm, ReassignForm, VerifyForm
-from portal.domain import corrective, steps
+from portal.domain import corrective, labels, steps
 from portal.models import CorrectiveAction
 from portal.triage.choices import possible_owners
 

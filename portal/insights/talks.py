@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.domain import labels
 from portal.domain.permissions import can_view_site
 from portal.extensions import db
 from portal.indicators.sql import counted
@@ -28,7 +29,6 @@ from portal.indicators.themes import THEME_DAYS, THEME_MINIMUM, theme_condition,
 from portal.insights import bp, talk_words
 from portal.lib.timeutil import to_local, utcnow
 from portal.models import ActionStatus, Asset, Category, CorrectiveAction, Location, Report, Site
-from portal.report_page import labels
 
 # what one printed sheet has room for
 SHEET_DESCRIPTIONS = 4

@@ -15,10 +15,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.domain.corrective import MAX_WORK_ORDER_URL, NewAction
+from portal.domain.labels import CONTROL_LEVEL
 from portal.lib import sla
 from portal.models import ControlLevel, Report, User
 from portal.report_form.forms import strip
-from portal.report_page.labels import CONTROL_LEVEL
 
 MAX_DESCRIPTION = 2000
 MAX_WORK_ORDER_REF = 60

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.domain import loop, permissions, steps
+from portal.domain import labels, loop, permissions, steps
 from portal.domain.steps import ActionStep, Step
 from portal.extensions import db
 from portal.lib import sla
@@ -30,19 +30,6 @@ BUTTONS = (
     (ActionStep.DUE, _l("Change due date")),
     (ActionStep.CANCEL, _l("Cancel")),
 )
-# loop.closing_blockers' reasons in the words staff act on.
-BLOCKERS = {
-    "no corrective action": _l("No corrective action yet: add one below."),
-    "not every action is verified": _l(
-        "Not every action is verified: each must be done, then checked by someone else."
-    ),
-    "no public summary (or “not for public display”)": _l(
-        "No “what we fixed” summary yet: write one for the crew, or mark it not for public display."
-    ),
-    "the reporter said it is not really fixed": _l(
-        "The reporter says it is not really fixed: look again and reply to them."
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -127,7 +114,7 @@ def blockers(report: Report) -> list[object]:
     """What still stands between an open report and Closed, in staff words."""
     if not report.is_open:
         return []
-    return [BLOCKERS.get(reason, reason) for reason in loop.closing_blockers(report)]
+    return [labels.BLOCKER[blocker] for blocker in loop.closing_blockers(report)]
 
 
 def context(

@@ -17,10 +17,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from portal.domain.labels import ROOT_CAUSE
 from portal.domain.loop import MAX_WHYS
 from portal.models import ReporterRole, RootCause
 from portal.report_form.forms import MAX_NAME, MAX_POTENTIAL_TEXT, ReportForm, role_choices, strip
-from portal.report_page.labels import ROOT_CAUSE
 from portal.web.i18n import LANGUAGE_NAMES
 
 MAX_MESSAGE = 2000

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.domain import permissions, steps
+from portal.domain import labels, permissions, steps
 from portal.domain.steps import Step
 from portal.models import Report
-from portal.report_page import action_panel, labels, timeline
+from portal.report_page import action_panel, timeline
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
 from portal.report_page.forms import InvestigationForm, MessageForm
 from portal.report_page.links import optional_url

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from portal.domain import loop
+from portal.domain import labels, loop
 from portal.extensions import db
 from portal.models import Report
-from portal.report_page import access, labels, timeline
+from portal.report_page import access, timeline
 from portal.report_page.page import Page, render_page
 from portal.web.pages import is_fragment_request
 
@@ -46,17 +46,13 @@ def apply(report: Report, change: Callable[[], object], **forms: object) -> Page
         fresh = access.reload(report_id)
         if isinstance(problem, loop.TransitionError):
             notice = _(
-                "This report is %(status)s: that is not possible now.", status=status_word(fresh)
+                "This report is %(status)s: that is not possible now.",
+                status=labels.status_word(fresh.status),
             )
             return render_page(fresh, notice=notice, status=409, **forms)  # type: ignore[arg-type]
         notice = _("That could not be saved: %(reason)s.", reason=str(problem))
         return render_page(fresh, notice=notice, status=422, **forms)  # type: ignore[arg-type]
     return None
-
-
-def status_word(report: Report) -> str:
-    """The report's status in lower case, for sentences."""
-    return str(labels.label(labels.STATUS, report.status)).lower()
 
 
 def done(report: Report, message: str) -> Page | Response:

@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select
 
-from portal.domain import permissions
+from portal.domain import labels, permissions
 from portal.extensions import db
 from portal.lib import sla
 from portal.models import Location, Report, ReportStatus, User, status_values
@@ -30,12 +30,13 @@ BOARD_LIMIT = 25  # cards per column; more are counted and reached through the f
 QUERY_MAX = 200
 UNASSIGNED = "none"
 
-COLUMN_LABELS = {
-    "new": (_l("New"), _l("awaiting acknowledgement")),
-    "acknowledged": (_l("Acknowledged"), _l("needs actions")),
-    "in_progress": (_l("In progress"), _l("actions under way")),
-    "fixed": (_l("Fixed"), _l("awaiting verification")),
+HINTS = {
+    ReportStatus.NEW: _l("awaiting acknowledgement"),
+    ReportStatus.ACKNOWLEDGED: _l("needs actions"),
+    ReportStatus.IN_PROGRESS: _l("actions under way"),
+    ReportStatus.FIXED: _l("awaiting verification"),
 }
+COLUMN_LABELS = {state: (labels.REPORT_STATUS[state], HINTS[state]) for state in STATES}
 
 
 @dataclass

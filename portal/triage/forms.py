@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal.domain import loop
+from portal.domain import labels, loop
 from portal.extensions import db
 from portal.models import Category, Report
 from portal.triage import choices, matrix
@@ -63,7 +63,7 @@ class ClassifyForm(ActionForm):
             [("", _l("Choose a category")), *((c.id, c.name) for c in options)]
         )
         self.domain.choices = cardforms.choices(
-            [("", _l("Choose a domain")), *matrix.DOMAIN_LABELS.items()]
+            [("", _l("Choose a domain")), *labels.DOMAIN.items()]
         )
         self.severity.choices = cardforms.choices(
             [("", _l("Choose 1 to 5")), *matrix.SEVERITY_LABELS.items()]
@@ -86,7 +86,7 @@ class ClassifyForm(ActionForm):
             raise ValidationError(_l("Choose a category."))
 
     def validate_domain(self, field: SelectField) -> None:
-        if field.data not in matrix.DOMAIN_LABELS:
+        if field.data not in labels.DOMAIN:
             raise ValidationError(
                 _l("Choose a domain: safety, quality, environmental or security.")
             )
@@ -196,7 +196,7 @@ class MergeForm(ActionForm):
 class DismissForm(ActionForm):
     reason = RadioField(
         _l("Why is it dismissed?"),
-        choices=cardforms.choices(matrix.DISMISS_LABELS.items()),
+        choices=cardforms.choices(labels.DISMISS_REASON_CHOICE.items()),
         validate_choice=False,
     )
     note = TextAreaField(
@@ -206,5 +206,5 @@ class DismissForm(ActionForm):
     )
 
     def validate_reason(self, field: RadioField) -> None:
-        if field.data not in matrix.DISMISS_LABELS:
+        if field.data not in labels.DISMISS_REASON_CHOICE:
             raise ValidationError(_l("Choose why the report is dismissed."))

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from portal.auth.redirects import safe_next
-from portal.domain import loop
+from portal.domain import labels, loop
 from portal.extensions import db
 from portal.lib import sla
 from portal.lib.timeutil import utcnow
@@ -94,7 +94,7 @@ def refused(
 ) -> ResponseReturnValue:
     """422: the loop refused the change (wrong state, or input only it can judge)."""
     if isinstance(error, loop.TransitionError):
-        status = board.COLUMN_LABELS.get(report.status, (report.status.replace("_", " "),))[0]
+        status = labels.label(labels.REPORT_STATUS, report.status)
         message = _(
             "This report is “%(status)s” now: that action no longer applies.", status=status
         )

@@ -17,6 +17,7 @@ from portal.domain.loop.base import (
     record,
 )
 from portal.domain.loop.closing import (
+    Blocker,
     answer_doubt,
     begin_action_work,
     closing_blockers,
@@ -42,6 +43,7 @@ from portal.domain.loop.triage import (
 
 __all__ = [
     "MAX_WHYS",
+    "Blocker",
     "Conflict",
     "InvalidInput",
     "NewReport",

@@ -4,6 +4,7 @@ Closed; the public summary; the reporter's "Is it fixed?" and staff's answer to 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from portal.domain import steps
 from portal.domain.loop.base import InvalidInput, TransitionError, begin_step, record
@@ -20,6 +21,15 @@ from portal.models import (
     User,
 )
 from portal.models.site import bump_feed_version
+
+
+class Blocker(StrEnum):
+    """What still stands between a report and Closed (staff words: portal/domain/labels.py)."""
+
+    NO_ACTION = "no corrective action"
+    NOT_VERIFIED = "not every action is verified"
+    NO_SUMMARY = "no public summary (or “not for public display”)"
+    DISPUTED = "the reporter said it is not really fixed"
 
 
 def record_action_event(
@@ -85,18 +95,18 @@ def follow_actions(report: Report, actor: User, now: datetime) -> ReportEvent | 
     return event
 
 
-def closing_blockers(report: Report) -> list[str]:
+def closing_blockers(report: Report) -> list[Blocker]:
     """What still stands between the report and Closed (empty: it closes)."""
     blockers = []
     counting = _counting(report)
     if not counting:
-        blockers.append("no corrective action")
+        blockers.append(Blocker.NO_ACTION)
     elif not all(action.is_verified for action in counting):
-        blockers.append("not every action is verified")
+        blockers.append(Blocker.NOT_VERIFIED)
     if not (report.public_summary or report.summary_not_public):
-        blockers.append("no public summary (or “not for public display”)")
+        blockers.append(Blocker.NO_SUMMARY)
     if report.fix_disputed:
-        blockers.append("the reporter said it is not really fixed")
+        blockers.append(Blocker.DISPUTED)
     return blockers
 
 
