@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user
 
 from portal.closeout.board import CARD_LOADS
-from portal.domain import corrective, permissions
+from portal.domain import permissions
 from portal.extensions import db
 from portal.models import CorrectiveAction
 
@@ -26,7 +26,7 @@ def action_to_view(action_id: int) -> CorrectiveAction:
 def action_to_work_on(action_id: int) -> CorrectiveAction:
     """An action the user may verify, reassign, re-date or cancel: triage staff of its site."""
     action = action_to_view(action_id)
-    if not corrective.can_work_on(current_user, action.report):
+    if not permissions.can_work_on(current_user, action.report):
         abort(403)
     return action
 
@@ -34,7 +34,7 @@ def action_to_work_on(action_id: int) -> CorrectiveAction:
 def action_to_complete(action_id: int) -> CorrectiveAction:
     """An action the user may mark done: its owner, or triage staff of its site."""
     action = action_to_view(action_id)
-    if not corrective.can_complete(current_user, action):
+    if not permissions.can_complete(current_user, action):
         abort(403)
     return action
 

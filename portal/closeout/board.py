@@ -18,8 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from portal.closeout.labels import COLUMN_LABELS, COLUMNS, DONE, LATER, OVERDUE, THIS_WEEK, VERIFIED
-from portal.domain import permissions
+from portal.domain import labels, permissions
 from portal.extensions import db
 from portal.lib import params, sla
 from portal.lib.timeutil import utcnow
@@ -30,6 +29,20 @@ BOARD_LIMIT = 25  # cards per column; more are counted and reached through the f
 VERIFIED_DAYS = 30
 
 OPEN = ActionStatus.OPEN.value
+# the columns: open actions by how soon they are due, then done ones, then verified ones
+OVERDUE = sla.OVERDUE_ACTION
+THIS_WEEK = sla.DUE_THIS_WEEK
+LATER = sla.DUE_LATER
+DONE = ActionStatus.DONE.value
+VERIFIED = ActionStatus.VERIFIED.value
+COLUMNS = (OVERDUE, THIS_WEEK, LATER, DONE, VERIFIED)
+COLUMN_LABELS = {
+    OVERDUE: (_l("Overdue"), _l("open, past their due date")),
+    THIS_WEEK: (_l("Due this week"), _l("open, due within 7 days")),
+    LATER: (_l("Later"), _l("open, due after this week")),
+    DONE: (labels.ACTION_STATUS[ActionStatus.DONE], _l("someone else checks the fix")),
+    VERIFIED: (labels.ACTION_STATUS[ActionStatus.VERIFIED], _l("in the last 30 days")),
+}
 CARD_LOADS = (
     joinedload(CorrectiveAction.report).joinedload(Report.site),
     joinedload(CorrectiveAction.report).joinedload(Report.location),

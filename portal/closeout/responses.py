@@ -18,22 +18,21 @@ from werkzeug.datastructures import MultiDict
 from portal.auth.redirects import safe_next
 from portal.closeout import access, board
 from portal.closeout.forms import ActionForm, CompleteForm
-from portal.closeout.labels import STATUS_LABELS
-from portal.domain import corrective, loop
+from portal.domain import corrective, labels, loop, steps
+from portal.domain.steps import ActionStep
 from portal.extensions import db
 from portal.lib import photos
-from portal.models import ActionStatus, CorrectiveAction, ReportEvent
+from portal.models import CorrectiveAction, ReportEvent
 from portal.web.answers import apply_change
 from portal.web.pages import is_fragment_request
 
-OPEN, DONE = ActionStatus.OPEN.value, ActionStatus.DONE.value
-# name: (page title, form fragment, the action states where it applies)
-FORMS: dict[str, tuple[Any, str, set[str]]] = {
-    "complete": (_l("Complete action #%(id)d"), "closeout/_complete_form.html", {OPEN}),
-    "verify": (_l("Verify action #%(id)d"), "closeout/_verify_form.html", {DONE}),
-    "reassign": (_l("Reassign action #%(id)d"), "closeout/_reassign_form.html", {OPEN, DONE}),
-    "due": (_l("Change the due date of action #%(id)d"), "closeout/_due_form.html", {OPEN}),
-    "cancel": (_l("Cancel action #%(id)d"), "closeout/_cancel_form.html", {OPEN, DONE}),
+# the form of each step: (page title, form fragment)
+FORMS: dict[str, tuple[Any, str]] = {
+    ActionStep.COMPLETE: (_l("Complete action #%(id)d"), "closeout/_complete_form.html"),
+    ActionStep.VERIFY: (_l("Verify action #%(id)d"), "closeout/_verify_form.html"),
+    ActionStep.REASSIGN: (_l("Reassign action #%(id)d"), "closeout/_reassign_form.html"),
+    ActionStep.DUE: (_l("Change the due date of action #%(id)d"), "closeout/_due_form.html"),
+    ActionStep.CANCEL: (_l("Cancel action #%(id)d"), "closeout/_cancel_form.html"),
 }
 
 
@@ -55,15 +54,13 @@ def board_filters() -> board.Filters:
 
 def applies(action: CorrectiveAction, name: str | None) -> bool:
     """Whether the form still makes sense for the action as it is now."""
-    if name not in FORMS:
-        return False
-    return action.status in FORMS[name][2] and action.report.status in loop.ACTIONABLE_STATES
+    return name in FORMS and steps.action_allows(action, ActionStep(name))
 
 
 def card(action: CorrectiveAction, code: int = 200, **context: Any) -> ResponseReturnValue:
     """The card alone for htmx, or a page around it; an open form sits inside the card."""
     name = context.get("form_name")
-    title, form_template, _states = FORMS.get(name, (_l("Action #%(id)d"), None, set()))
+    title, form_template = FORMS.get(name, (_l("Action #%(id)d"), None))
     context.update(
         action=action,
         next_url=next_url(),
@@ -81,15 +78,14 @@ def card(action: CorrectiveAction, code: int = 200, **context: Any) -> ResponseR
 
 def _no_longer(action: CorrectiveAction, typed: str = "") -> str:
     report = action.report
-    if report.status not in loop.ACTIONABLE_STATES and action.status in (OPEN, DONE):
-        status = report.status.replace("_", " ")
+    if not steps.actions_may_change(report) and action.is_live:
         message = _(
             "Report #%(id)d is “%(status)s”: its actions cannot change now.",
             id=report.id,
-            status=status,
+            status=labels.status_word(report.status),
         )
     else:
-        status = STATUS_LABELS.get(action.status, action.status)
+        status = labels.label(labels.ACTION_STATUS_WORD, action.status)
         message = _("This action is “%(status)s” now: that no longer applies.", status=status)
     if typed:
         message += " " + _("What you typed: “%(text)s”", text=typed)

@@ -11,17 +11,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal.closeout import access, board, bp, labels, responses
+from portal.closeout import access, board, bp, responses
 from portal.closeout.forms import CancelForm, CompleteForm, DueForm, ReassignForm, VerifyForm
-from portal.domain import corrective
+from portal.domain import corrective, labels, steps
 from portal.domain.owners import possible_owners
-from portal.models import ActionStatus, CorrectiveAction
+from portal.models import CorrectiveAction
 from portal.web import answers
 
 
 def _late_days(action: CorrectiveAction) -> int:
     """How many days past its due date an open action is (0 when it is not late)."""
-    if action.status != ActionStatus.OPEN:
+    if not action.is_open:
         return 0
     return max((board.today_at(action.report.site.timezone) - action.due_on).days, 0)
 
@@ -32,8 +32,7 @@ def _card_helpers() -> dict[str, object]:
         "labels": labels,
         "late_days": _late_days,
         "day": lambda value: format_date(value, "medium"),
-        "may_verify": lambda action: corrective.can_verify(current_user, action),
-        "may_complete": lambda action: corrective.can_complete(current_user, action),
+        "action_steps": lambda action: steps.allowed_action_steps(action, current_user),
     }
 
 

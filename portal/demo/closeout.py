@@ -20,7 +20,8 @@ from portal.demo.fixes import (
     PUBLIC_WHAT,
     VERIFICATION_NOTES,
 )
-from portal.domain import corrective, loop, publishing
+from portal.domain import corrective, loop, publishing, steps
+from portal.domain.steps import ReporterStep, Step
 from portal.lib import sla
 from portal.models import CorrectiveAction, Report, User
 
@@ -180,7 +181,7 @@ class Closeout:
 
     @staticmethod
     def _summary(report: Report, actor: User, summary: str, at: datetime) -> None:
-        if report.status not in loop.CLOSABLE_SUMMARY_STATES:
+        if not steps.report_allows(report, Step.SUMMARISE):
             return
         stamped(
             report, at, lambda: loop.write_summary(report, actor, summary=summary, not_public=False)
@@ -190,7 +191,7 @@ class Closeout:
 
     @staticmethod
     def _publish(report: Report, actor: User, words: str, at: datetime) -> None:
-        if report.status != "closed" or report.published_at is not None:
+        if not report.is_closed or report.published_at is not None:
             return
         stamped(report, at, lambda: publishing.publish(report, actor, public_what=words))
         report.published_at = at
@@ -204,7 +205,7 @@ class Closeout:
         self.doubts += doubt
 
         def step() -> None:
-            if report.status not in {"fixed", "closed"}:
+            if not steps.reporter_allows(report, ReporterStep.VERDICT):
                 return
             verdict = "not_really" if doubt else "yes"
             words = DOUBT if doubt else None

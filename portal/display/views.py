@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from portal.closeout.labels import CONTROL_LABELS
 from portal.display import bp, freshness
 from portal.domain import publishing
+from portal.domain.labels import CONTROL_LEVEL
 from portal.lib import qr
 from portal.lib.timeutil import to_local, utcnow
 from portal.web import cache
@@ -38,7 +38,7 @@ def _content(screen: freshness.Screen, view: freshness.View, tag: str) -> dict[s
         "fixes": publishing.published_fixes(screen.id, limit=LATEST),
         "figures": freshness.figures(screen.id),
         "per_slide": PER_SLIDE,
-        "control_labels": CONTROL_LABELS,
+        "control_labels": CONTROL_LEVEL,
     }
 
 

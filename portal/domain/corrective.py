@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from portal.domain import loop, permissions
+from portal.domain import loop, permissions, steps
 from portal.domain.loop import Conflict, InvalidInput, PermissionDenied, TransitionError
+from portal.domain.steps import ActionStep, Step
 from portal.lib.timeutil import utcnow
 from portal.models import ActionStatus, ControlLevel, CorrectiveAction, Report, User
 from portal.notify import announce
@@ -42,21 +43,6 @@ class PhotoRef:
     height: int
 
 
-def can_work_on(user: User, report: Report) -> bool:
-    """Add, verify, reassign, re-date, cancel: triage staff of the report's site."""
-    return permissions.can_triage(user, report)
-
-
-def can_complete(user: User, action: CorrectiveAction) -> bool:
-    """Mark done: the action's owner, or triage staff of its site."""
-    return user.is_active and (user.id == action.owner_id or can_work_on(user, action.report))
-
-
-def can_verify(user: User, action: CorrectiveAction) -> bool:
-    """Verify: triage staff of the site who did not complete the action themselves."""
-    return can_work_on(user, action.report) and user.id != action.completed_by_id
-
-
 def _check_owner(owner: User, report: Report) -> None:
     if not (owner.is_active and permissions.can_own(owner, report)):
         raise InvalidInput("the owner must be staff of the report's site")
@@ -75,25 +61,21 @@ def _required(words: str, missing: str) -> str:
     return text
 
 
-def _start(
-    action: CorrectiveAction,
-    expected_version: int | None,
-    states: set[ActionStatus],
-) -> datetime:
-    if action.report.status not in loop.ACTIONABLE_STATES:
+def _start(action: CorrectiveAction, expected_version: int | None, step: ActionStep) -> datetime:
+    if not steps.actions_may_change(action.report):
         raise TransitionError(f"not allowed while the report is {action.report.status}")
     if expected_version is not None and action.version != expected_version:
         raise Conflict(action.report)
-    if action.status not in states:
+    if not steps.action_allows(action, step):
         raise TransitionError(f"not allowed while the action is {action.status}")
     return utcnow()
 
 
 def add(report: Report, actor: User, new: NewAction) -> CorrectiveAction:
     """A new open action; the report goes to In progress (acknowledged on the way if new)."""
-    if not can_work_on(actor, report):
+    if not permissions.can_work_on(actor, report):
         raise PermissionDenied
-    if report.status not in loop.ACTIONABLE_STATES:
+    if not steps.report_allows(report, Step.ADD_ACTION):
         raise TransitionError(f"not allowed while the report is {report.status}")
     if new.control_level not in {level.value for level in ControlLevel}:
         raise InvalidInput("unknown level of the hierarchy of controls")
@@ -136,9 +118,9 @@ def complete(
     expected_version: int | None = None,
 ) -> None:
     """The owner (or site staff) says it is done, with a note and optionally a photo."""
-    if not can_complete(actor, action):
+    if not permissions.can_complete(actor, action):
         raise PermissionDenied
-    now = _start(action, expected_version, {ActionStatus.OPEN})
+    now = _start(action, expected_version, ActionStep.COMPLETE)
     text = _required(note, "say what was done")
     action.status = ActionStatus.DONE.value
     action.completed_at = now
@@ -159,9 +141,9 @@ def verify(
     action: CorrectiveAction, actor: User, *, note: str, expected_version: int | None = None
 ) -> None:
     """Someone other than the person who completed it checked that the control really changed."""
-    if not can_work_on(actor, action.report):
+    if not permissions.can_work_on(actor, action.report):
         raise PermissionDenied
-    now = _start(action, expected_version, {ActionStatus.DONE})
+    now = _start(action, expected_version, ActionStep.VERIFY)
     if actor.id == action.completed_by_id:
         raise InvalidInput("someone other than the person who completed it must verify it")
     text = _required(note, "say how you checked the fix")
@@ -180,9 +162,9 @@ def reopen(
     action: CorrectiveAction, actor: User, *, reason: str, expected_version: int | None = None
 ) -> None:
     """The check failed: a done action goes back to open, with the reason."""
-    if not can_work_on(actor, action.report):
+    if not permissions.can_work_on(actor, action.report):
         raise PermissionDenied
-    now = _start(action, expected_version, {ActionStatus.DONE})
+    now = _start(action, expected_version, ActionStep.REOPEN)
     text = _required(reason, "say why the fix does not hold")
     action.status = ActionStatus.OPEN.value
     action.completed_at = None
@@ -196,9 +178,9 @@ def cancel(
     action: CorrectiveAction, actor: User, *, reason: str, expected_version: int | None = None
 ) -> None:
     """Drop an action that is no longer needed, with the reason; it stays on record."""
-    if not can_work_on(actor, action.report):
+    if not permissions.can_work_on(actor, action.report):
         raise PermissionDenied
-    now = _start(action, expected_version, {ActionStatus.OPEN, ActionStatus.DONE})
+    now = _start(action, expected_version, ActionStep.CANCEL)
     text = _required(reason, "say why the action is cancelled")
     action.status = ActionStatus.CANCELLED.value
     action.cancelled_at = now
@@ -213,9 +195,9 @@ def reassign(
     action: CorrectiveAction, actor: User, *, owner: User, expected_version: int | None = None
 ) -> None:
     """Give the action to another owner of the site's staff; the new owner is told."""
-    if not can_work_on(actor, action.report):
+    if not permissions.can_work_on(actor, action.report):
         raise PermissionDenied
-    now = _start(action, expected_version, {ActionStatus.OPEN, ActionStatus.DONE})
+    now = _start(action, expected_version, ActionStep.REASSIGN)
     _check_owner(owner, action.report)
     if owner.id == action.owner_id:
         raise InvalidInput("that is already the owner")
@@ -236,9 +218,9 @@ def change_due_date(
     expected_version: int | None = None,
 ) -> None:
     """A new due date needs a reason; the old one stays on the timeline."""
-    if not can_work_on(actor, action.report):
+    if not permissions.can_work_on(actor, action.report):
         raise PermissionDenied
-    now = _start(action, expected_version, {ActionStatus.OPEN})
+    now = _start(action, expected_version, ActionStep.DUE)
     text = _required(reason, "a new due date needs a reason")
     if due_on == action.due_on:
         raise InvalidInput("that is already the due date")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, true
 
-from portal.models import Report, Role, Site, User
+from portal.models import CorrectiveAction, Report, Role, Site, User
 
 TRIAGE_ROLES = {Role.ADMIN, Role.SAFETY_MANAGER, Role.SUPERVISOR}
 
@@ -34,6 +34,21 @@ def can_triage(user: User, report: Report) -> bool:
 def can_own(user: User, report: Report) -> bool:
     """Who may own a report's follow-up: active triage staff of its site."""
     return user.role in TRIAGE_ROLES and can_view_site(user, report.site_id)
+
+
+def can_work_on(user: User, report: Report) -> bool:
+    """Add, verify, reassign, re-date, cancel a report's actions: triage staff of its site."""
+    return can_triage(user, report)
+
+
+def can_complete(user: User, action: CorrectiveAction) -> bool:
+    """Mark an action done: its owner, or triage staff of its site."""
+    return user.is_active and (user.id == action.owner_id or can_work_on(user, action.report))
+
+
+def can_verify(user: User, action: CorrectiveAction) -> bool:
+    """Verify an action: triage staff of the site who did not complete it themselves."""
+    return can_work_on(user, action.report) and user.id != action.completed_by_id
 
 
 def can_administer(user: User) -> bool:

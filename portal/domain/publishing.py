@@ -15,23 +15,23 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.domain import loop, permissions
+from portal.domain import loop, permissions, steps
+from portal.domain.steps import Step
 from portal.extensions import db
 from portal.lib.timeutil import utcnow
 from portal.models import (
-    ActionStatus,
     ControlLevel,
     CorrectiveAction,
     Report,
     ReportStatus,
     Site,
     User,
+    status_values,
 )
 from portal.models.site import bump_feed_version
 
 MAX_PUBLIC_WHAT = 500
 STRENGTH = [level.value for level in ControlLevel]  # strongest first
-OPEN_STATUSES = [s.value for s in loop.OPEN_STATES]
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def publish(report: Report, actor: User, *, public_what: str) -> None:
     """Put a closed report's fix on the public feed and screens, with neutral public words."""
     if not can_publish(actor, report):
         raise loop.PermissionDenied
-    if report.status != ReportStatus.CLOSED:
+    if not steps.report_allows(report, Step.PUBLISH):
         raise loop.TransitionError("only a closed report (fixed and checked) is published")
     if report.summary_not_public or not report.public_summary:
         raise loop.InvalidInput("the report has no public “what we fixed” summary")
@@ -148,7 +148,7 @@ def published_fixes(
 
 
 def _item(report: Report) -> PublicFix:
-    verified = [a for a in report.actions if a.status == ActionStatus.VERIFIED]
+    verified = [a for a in report.actions if a.is_verified]
     levels = sorted((a.control_level for a in verified), key=STRENGTH.index)
     photo = next((a.id for a in verified if a.completion_photo and a.completion_photo_public), None)
     closed_at = report.closed_at or report.updated_at
@@ -175,7 +175,7 @@ def public_photo(action_id: int) -> CorrectiveAction | None:
     if action is None or not (action.completion_photo and action.completion_photo_public):
         return None
     report = action.report
-    if report.published_at is None or report.status != ReportStatus.CLOSED:
+    if report.published_at is None or not report.is_closed:
         return None
     return action
 
@@ -189,7 +189,8 @@ def figures(site_id: int | None = None, *, now: datetime | None = None) -> Figur
     now = now or utcnow()
     start = month_start(now)
     received = select(func.count(Report.id)).where(Report.created_at >= start)
-    still_open = select(func.count(Report.id)).where(Report.status.in_(OPEN_STATUSES))
+    open_states = status_values(ReportStatus.open())
+    still_open = select(func.count(Report.id)).where(Report.status.in_(open_states))
     closed = select(Report.created_at, Report.closed_at).where(
         Report.status == ReportStatus.CLOSED.value, Report.closed_at >= start
     )

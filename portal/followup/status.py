@@ -12,7 +12,8 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.domain.loop import OPEN_STATES
+from portal.domain import steps
+from portal.domain.steps import ReporterStep
 from portal.extensions import db
 from portal.followup import verdicts
 from portal.lib import codes, sla
@@ -61,7 +62,6 @@ DISMISS_REASONS = {
 # Events of the report a duplicate was joined with that concern that report's own reporter.
 OTHER_REPORTERS_EVENTS = {"submitted", "question", "reporter_answered", "merged"}
 MAX_MERGE_HOPS = 10
-ANSWERABLE = OPEN_STATES | {ReportStatus.CLOSED}
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def public_actions(report: Report) -> list[PublicAction]:
 def can_answer(report: Report) -> bool:
     """The reporter may answer once the safety team asked, while the report is not closed off."""
     asked = any(not m.internal and not m.from_reporter for m in report.messages)
-    return asked and report.status in ANSWERABLE
+    return asked and steps.reporter_allows(report, ReporterStep.ANSWER)
 
 
 def public_view(report: Report) -> PublicView:

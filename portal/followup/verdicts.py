@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.domain import loop
+from portal.domain import loop, steps
+from portal.domain.steps import ReporterStep
 from portal.extensions import db
-from portal.models import Report, ReporterVerdict, ReportStatus
-
-ASKED_STATES = {ReportStatus.FIXED, ReportStatus.CLOSED}
+from portal.models import Report, ReporterVerdict
 
 
 def purpose(report: Report) -> str:
@@ -32,7 +31,7 @@ def _confirmed_before_this_fix(report: Report) -> bool:
 def is_asked(report: Report) -> bool:
     """Fixed or Closed, and the reporter has not answered for this fix (a yes on an earlier
     fix asks again; a "not really" waits for the safety team's reply)."""
-    if report.status not in ASKED_STATES:
+    if not steps.reporter_allows(report, ReporterStep.VERDICT):
         return False
     if report.reporter_verdict is None:
         return True

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
+from portal.domain import labels
 from portal.extensions import db
 from portal.indicators.reports import share
 from portal.indicators.scope import Scope
@@ -31,13 +32,6 @@ AGE_BUCKETS = (
     ("quarter", _l("31 to 90 days"), 31, 90),
     ("older", _l("More than 90 days"), 91, None),
 )
-LEVEL_LABELS = {
-    "elimination": _l("Elimination"),
-    "substitution": _l("Substitution"),
-    "engineering": _l("Engineering"),
-    "administrative": _l("Administrative"),
-    "ppe": _l("PPE"),
-}
 
 
 @dataclass(frozen=True)
@@ -148,7 +142,10 @@ class Strength:
         return share(self.strong, self.total)
 
     def rows(self) -> list[tuple[str, str, int]]:
-        return [(key, str(label), self.by_level.get(key, 0)) for key, label in LEVEL_LABELS.items()]
+        return [
+            (key.value, str(label), self.by_level.get(key, 0))
+            for key, label in labels.CONTROL_LEVEL.items()
+        ]
 
 
 def fix_strength(scope: Scope) -> Strength:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.domain import labels
 from portal.extensions import db
 from portal.indicators import reports as counts
 from portal.indicators.quality import QUALITY_MAX
@@ -23,18 +24,7 @@ HOUR_BANDS = (
     ("afternoon", _l("Afternoon (12-18)"), range(12, 18)),
     ("evening", _l("Evening (18-24)"), range(18, 24)),
 )
-ROLE_LABELS = {
-    "worker": _l("Worker"),
-    "supervisor": _l("Supervisor"),
-    "contractor": _l("Contractor"),
-    "visitor": _l("Visitor"),
-    None: _l("Role not given"),
-}
-CHANNEL_LABELS = {
-    "qr": _l("QR poster"),
-    "kiosk": _l("Shared tablet"),
-    "staff": _l("Entered by staff"),
-}
+ROLE_LABELS = {**labels.REPORTER_ROLE, None: labels.NO_ROLE}
 TOP_LOCATIONS = 10
 
 
@@ -45,8 +35,8 @@ class Row:
     key: str = ""
 
 
-def _rows(counter: Counter, labels: dict) -> list[Row]:
-    return [Row(label=str(labels[key]), count=n, key=str(key)) for key, n in counter.most_common()]
+def _rows(counter: Counter, names: dict) -> list[Row]:
+    return [Row(label=str(names[key]), count=n, key=str(key)) for key, n in counter.most_common()]
 
 
 def by_category(scope: Scope) -> list[Row]:
@@ -141,7 +131,7 @@ def by_source(scope: Scope) -> Sources:
         named=named,
         by_role=role_rows,
         by_channel=_rows(
-            channels, {**CHANNEL_LABELS, **{k: k for k in channels if k not in CHANNEL_LABELS}}
+            channels, {**labels.CHANNEL, **{k: k for k in channels if k not in labels.CHANNEL}}
         ),
     )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_
 
 from portal.indicators.scope import Scope
-from portal.models import Report, ReportStatus
+from portal.models import Report, ReportStatus, status_values
 
 # merged reports are duplicates of one counted elsewhere; dismissed ones were not near misses
-NOT_COUNTED = (ReportStatus.MERGED.value, ReportStatus.DISMISSED.value)
+NOT_COUNTED = status_values(ReportStatus.set_aside())
 
 
 def counted() -> ColumnElement[bool]:

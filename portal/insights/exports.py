@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import aliased
 
+from portal.domain import labels
 from portal.extensions import db
 from portal.indicators import scope as scopes
 from portal.indicators.csvsafe import safe_cell
@@ -39,7 +40,6 @@ from portal.models import (
     Site,
     User,
 )
-from portal.report_page import labels
 
 # Rows per statement. Each batch is its own short read, and the transaction ends between
 # batches: a slow download holds neither a pool connection nor a database snapshot.
@@ -100,7 +100,7 @@ REPORT_COLUMNS: tuple[CsvColumn, ...] = (
     (_l("Where"), lambda r, c: r.where_text),
     (_l("Submitted"), _submitted),
     (_l("Month"), lambda r, c: r.local_month),
-    (_l("Status"), lambda r, c: labels.label(labels.STATUS, r.status)),
+    (_l("Status"), lambda r, c: labels.label(labels.REPORT_STATUS, r.status)),
     (_l("Category"), lambda r, c: r.category),
     (_l("Domain"), lambda r, c: labels.label(labels.DOMAIN, r.domain)),
     (_l("Severity"), lambda r, c: r.severity),

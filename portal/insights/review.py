@@ -131,6 +131,5 @@ def review() -> str:
         scope=scope,
         sites=sites,
         month_label=pages.month_label,
-        levels=actions.LEVEL_LABELS,
         generated=scope.now,
     )

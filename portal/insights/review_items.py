@@ -26,7 +26,6 @@ REASON_KINDS = {
     "action_reopened": _l("Reopened after a failed check"),
     "action_reassigned": _l("Reassigned"),
 }
-STILL_TO_DO = (ActionStatus.OPEN.value, ActionStatus.DONE.value)
 
 
 @dataclass(frozen=True)
@@ -86,9 +85,9 @@ def high_potential_to_support(
     )
     rows = []
     for report in db.session.scalars(query):
-        pending = [a for a in report.actions if a.status in STILL_TO_DO]
-        late = sum(a.status == ActionStatus.OPEN.value and a.due_on < scope.today for a in pending)
-        end = report.closed_at if report.status == ReportStatus.CLOSED.value else scope.now
+        pending = [a for a in report.actions if a.is_live]
+        late = sum(a.is_overdue(scope.today) for a in pending)
+        end = report.closed_at if report.is_closed else scope.now
         rows.append(
             HighPotential(
                 report=report,

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.domain import labels
 from portal.domain.permissions import can_view_site
 from portal.extensions import db
 from portal.indicators.sql import counted
@@ -28,13 +29,12 @@ from portal.indicators.themes import THEME_DAYS, THEME_MINIMUM, theme_condition,
 from portal.insights import bp, talk_words
 from portal.lib.timeutil import to_local, utcnow
 from portal.models import ActionStatus, Asset, Category, CorrectiveAction, Location, Report, Site
-from portal.report_page import labels
 
 # what one printed sheet has room for
 SHEET_DESCRIPTIONS = 4
 SHEET_ACTIONS = 5
 # the order a theme's actions are listed in: what still needs doing first
-ACTION_ORDER = {"open": 0, "done": 1, "verified": 2, "cancelled": 3}
+ACTION_ORDER = {status.value: order for order, status in enumerate(ActionStatus)}
 
 
 @dataclass
@@ -163,7 +163,7 @@ def talk_sheet(theme: ThemeDetail) -> TalkSheet:
         if words and words not in descriptions:
             descriptions.append(words)
     actions = theme.actions
-    fixed = [a for a in actions if a.status in (ActionStatus.DONE, ActionStatus.VERIFIED)]
+    fixed = [a for a in actions if a.is_finished]
     fixed.sort(key=lambda a: a.completed_at or a.verified_at or datetime.min, reverse=True)
     return TalkSheet(
         theme=theme,
@@ -172,7 +172,7 @@ def talk_sheet(theme: ThemeDetail) -> TalkSheet:
         outcomes=[(key, outcomes[key]) for key in talk_words.OUTCOME_NAMES if outcomes[key]],
         descriptions=descriptions[:SHEET_DESCRIPTIONS],
         fixed=_distinct(fixed)[:SHEET_ACTIONS],
-        pending=_distinct([a for a in actions if a.status == ActionStatus.OPEN])[:SHEET_ACTIONS],
+        pending=_distinct([a for a in actions if a.is_open])[:SHEET_ACTIONS],
     )
 
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 from flask import render_template, request
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from portal.domain import labels
 from portal.indicators import privacy
 from portal.indicators import scope as scopes
 from portal.insights import bp, pages
@@ -43,20 +43,9 @@ def leadership() -> str:
     )
 
 
-STATUS_WORDS = {
-    "new": _l("New"),
-    "acknowledged": _l("Acknowledged"),
-    "in_progress": _l("In progress"),
-    "fixed": _l("Fixed"),
-    "closed": _l("Closed"),
-    "merged": _l("Merged"),
-    "dismissed": _l("Dismissed"),
-}
-
-
 @bp.context_processor
 def _helpers() -> dict[str, object]:
-    return {"labels_status": lambda status: STATUS_WORDS.get(status, status)}
+    return {"labels_status": lambda status: labels.label(labels.REPORT_STATUS, status)}
 
 
 @bp.app_template_filter("format_day")

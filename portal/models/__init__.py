@@ -4,7 +4,6 @@ from portal.models.action import ActionStatus, ControlLevel, CorrectiveAction
 from portal.models.insights import ExposureHours
 from portal.models.outbox import Delivery, OutboxMessage, OutboxStatus, SiteRecipient
 from portal.models.report import (
-    BOARD_STATES,
     HIGH_POTENTIAL_SEVERITY,
     Channel,
     DismissReason,
@@ -17,13 +16,13 @@ from portal.models.report import (
     ReportEvent,
     ReportStatus,
     RootCause,
+    status_values,
 )
 from portal.models.site import Location, Site
 from portal.models.triage import DEFAULT_CATEGORIES, Asset, Category, Message
 from portal.models.user import Role, User, user_sites
 
 __all__ = [
-    "BOARD_STATES",
     "DEFAULT_CATEGORIES",
     "HIGH_POTENTIAL_SEVERITY",
     "ActionStatus",
@@ -52,5 +51,6 @@ __all__ = [
     "Site",
     "SiteRecipient",
     "User",
+    "status_values",
     "user_sites",
 ]

@@ -18,10 +18,26 @@ if TYPE_CHECKING:
 
 
 class ActionStatus(StrEnum):
+    """Open, then done, then verified by someone else; or cancelled at any point before."""
+
     OPEN = "open"
     DONE = "done"
     VERIFIED = "verified"
     CANCELLED = "cancelled"
+
+    @classmethod
+    def live(cls) -> frozenset[ActionStatus]:
+        """Open or done: work on it is still under way (it may change)."""
+        return _LIVE
+
+    @classmethod
+    def finished(cls) -> frozenset[ActionStatus]:
+        """Done or verified: the work itself is done."""
+        return _FINISHED
+
+
+_LIVE = frozenset({ActionStatus.OPEN, ActionStatus.DONE})
+_FINISHED = frozenset({ActionStatus.DONE, ActionStatus.VERIFIED})
 
 
 class ControlLevel(StrEnum):
@@ -95,6 +111,20 @@ class CorrectiveAction(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ActionStatus.OPEN
+
+    @property
+    def is_live(self) -> bool:
+        """Open or done: it may still change."""
+        return self.status in _LIVE
+
+    @property
+    def is_finished(self) -> bool:
+        """Done or verified: someone says the work is done."""
+        return self.status in _FINISHED
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == ActionStatus.VERIFIED
 
     @property
     def counts(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -17,6 +18,8 @@ from portal.models.user import User
 
 
 class ReportStatus(StrEnum):
+    """Where a report stands in the loop; the sets of states every rule is written with."""
+
     NEW = "new"
     ACKNOWLEDGED = "acknowledged"
     IN_PROGRESS = "in_progress"
@@ -24,6 +27,42 @@ class ReportStatus(StrEnum):
     CLOSED = "closed"
     MERGED = "merged"
     DISMISSED = "dismissed"
+
+    @classmethod
+    def board(cls) -> tuple[ReportStatus, ...]:
+        """The open states in the loop's order: the triage board's columns."""
+        return _BOARD
+
+    @classmethod
+    def open(cls) -> frozenset[ReportStatus]:
+        """New, acknowledged, in progress, fixed: the loop is not closed yet."""
+        return _OPEN
+
+    @classmethod
+    def set_aside(cls) -> frozenset[ReportStatus]:
+        """Merged into another report or dismissed: no longer a report of its own."""
+        return _SET_ASIDE
+
+    @classmethod
+    def open_or_closed(cls) -> frozenset[ReportStatus]:
+        """Every state but merged and dismissed: the report still stands on its own."""
+        return _OPEN_OR_CLOSED
+
+    @classmethod
+    def fixed_or_closed(cls) -> frozenset[ReportStatus]:
+        """Every action is done: the reporter may say whether it is really fixed."""
+        return _FIXED_OR_CLOSED
+
+    @property
+    def is_open(self) -> bool:
+        return self in _OPEN
+
+
+_BOARD = (ReportStatus.NEW, ReportStatus.ACKNOWLEDGED, ReportStatus.IN_PROGRESS, ReportStatus.FIXED)
+_OPEN = frozenset(_BOARD)
+_SET_ASIDE = frozenset({ReportStatus.MERGED, ReportStatus.DISMISSED})
+_OPEN_OR_CLOSED = frozenset(ReportStatus) - _SET_ASIDE
+_FIXED_OR_CLOSED = frozenset({ReportStatus.FIXED, ReportStatus.CLOSED})
 
 
 class PotentialOutcome(StrEnum):
@@ -70,9 +109,12 @@ class RootCause(StrEnum):
     DESIGN = "design"
 
 
-# States shown as columns on the triage board, in order.
-BOARD_STATES = ("new", "acknowledged", "in_progress", "fixed")
 HIGH_POTENTIAL_SEVERITY = 4
+
+
+def status_values(states: Iterable[StrEnum]) -> list[str]:
+    """The stored codes of some states, sorted (one SQL statement per set), for `IN (...)`."""
+    return sorted(state.value for state in states)
 
 
 class Channel(StrEnum):
@@ -232,6 +274,26 @@ class Report(db.Model):
         return not self.reporter_name
 
     @property
+    def is_new(self) -> bool:
+        """Nobody on staff has acknowledged it yet."""
+        return self.status == ReportStatus.NEW
+
+    @property
+    def is_open(self) -> bool:
+        """The loop is not closed yet: the report is on the triage board."""
+        return self.status in _OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        """Fixed, every action verified and the summary decided."""
+        return self.status == ReportStatus.CLOSED
+
+    @property
+    def is_set_aside(self) -> bool:
+        """Merged into another report or dismissed."""
+        return self.status in _SET_ASIDE
+
+    @property
     def risk(self) -> int | None:
         """Risk = severity potential x likelihood (1-25), once both are rated."""
         if self.severity is None or self.likelihood is None:
@@ -241,9 +303,8 @@ class Report(db.Model):
     @property
     def action_progress(self) -> tuple[int, int]:
         """(done or verified, all but cancelled) of its corrective actions."""
-        counting = [a for a in self.actions if a.status != "cancelled"]
-        finished = sum(a.status in ("done", "verified") for a in counting)
-        return finished, len(counting)
+        counting = [a for a in self.actions if a.counts]
+        return sum(a.is_finished for a in counting), len(counting)
 
     def __repr__(self) -> str:
         return f"<Report {self.id} {self.status}>"

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.database import begin_write, queued_writes
-from portal.domain import loop
+from portal.domain import steps
 from portal.extensions import db
 from portal.lib.sla import site_today
 from portal.lib.timeutil import to_local, utcnow
@@ -34,6 +34,7 @@ from portal.models import (
     Role,
     Site,
     User,
+    status_values,
     user_sites,
 )
 from portal.notify import announce
@@ -150,7 +151,7 @@ _ACTION_CONTEXT = (
     joinedload(CorrectiveAction.report).joinedload(Report.location),
     joinedload(CorrectiveAction.report).joinedload(Report.site),
 )
-_ACTIONABLE = Report.status.in_([state.value for state in loop.ACTIONABLE_STATES])
+_ACTIONABLE = Report.status.in_(status_values(steps.ACTIONS_CHANGE_WHILE))
 
 
 def _open_actions_due_by(last_day: date) -> list[CorrectiveAction]:

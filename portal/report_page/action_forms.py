@@ -15,9 +15,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.domain.corrective import MAX_WORK_ORDER_URL, NewAction
+from portal.domain.labels import CONTROL_LEVEL
 from portal.lib import sla
 from portal.models import ControlLevel, Report, User
-from portal.report_page.labels import CONTROL_LEVEL
 from portal.web.fields import strip, too_long
 
 MAX_DESCRIPTION = 2000

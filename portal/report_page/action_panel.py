@@ -3,7 +3,6 @@ closeout board's pages, what still blocks closing, and the panel's forms."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -14,42 +13,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.domain import corrective, loop, permissions
+from portal.domain import labels, loop, permissions, steps
+from portal.domain.steps import ActionStep, Step
 from portal.extensions import db
 from portal.lib import sla
 from portal.lib.timeutil import utcnow
-from portal.models import ActionStatus, CorrectiveAction, Report, ReportStatus, Role, Site, User
+from portal.models import CorrectiveAction, Report, Role, Site, User
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
 from portal.report_page.links import optional_url
 
-
-def _works_on(user: User, action: CorrectiveAction) -> bool:
-    return corrective.can_work_on(user, action.report)
-
-
-OPEN, DONE = ActionStatus.OPEN, ActionStatus.DONE
-# The closeout board's per-action pages: (endpoint, label, action states, who may).
-Allowed = Callable[[User, CorrectiveAction], bool]
-BUTTONS: tuple[tuple[str, object, set[ActionStatus], Allowed], ...] = (
-    ("complete", _l("Mark done"), {OPEN}, corrective.can_complete),
-    ("verify", _l("Verify"), {DONE}, corrective.can_verify),
-    ("reassign", _l("Reassign"), {OPEN, DONE}, _works_on),
-    ("due", _l("Change due date"), {OPEN}, _works_on),
-    ("cancel", _l("Cancel"), {OPEN, DONE}, _works_on),
+# The closeout board's per-action pages (portal/closeout), named for their step, in order.
+BUTTONS = (
+    (ActionStep.COMPLETE, _l("Mark done")),
+    (ActionStep.VERIFY, _l("Verify")),
+    (ActionStep.REASSIGN, _l("Reassign")),
+    (ActionStep.DUE, _l("Change due date")),
+    (ActionStep.CANCEL, _l("Cancel")),
 )
-# loop.closing_blockers' reasons in the words staff act on.
-BLOCKERS = {
-    "no corrective action": _l("No corrective action yet: add one below."),
-    "not every action is verified": _l(
-        "Not every action is verified: each must be done, then checked by someone else."
-    ),
-    "no public summary (or “not for public display”)": _l(
-        "No “what we fixed” summary yet: write one for the crew, or mark it not for public display."
-    ),
-    "the reporter said it is not really fixed": _l(
-        "The reporter says it is not really fixed: look again and reply to them."
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -103,15 +83,14 @@ def day(value: date) -> str:
 
 
 def _buttons(action: CorrectiveAction, user: User, back: str) -> list[Button]:
-    if action.report.status not in loop.ACTIONABLE_STATES:
-        return []
+    allowed = steps.allowed_action_steps(action, user)
     found = []
-    for name, label, states, allowed in BUTTONS:
-        if action.status not in states or not allowed(user, action):
+    for step, label in BUTTONS:
+        if step not in allowed:
             continue
-        url = optional_url(f"closeout.{name}", action_id=action.id, next=back)
+        url = optional_url(f"closeout.{step}", action_id=action.id, next=back)
         if url is not None:
-            found.append(Button(name, label, url))
+            found.append(Button(step.value, label, url))
     return found
 
 
@@ -133,15 +112,15 @@ def rows(report: Report, user: User, today: date) -> list[ActionRow]:
 
 def blockers(report: Report) -> list[object]:
     """What still stands between an open report and Closed, in staff words."""
-    if report.status not in loop.OPEN_STATES:
+    if not report.is_open:
         return []
-    return [BLOCKERS.get(reason, reason) for reason in loop.closing_blockers(report)]
+    return [labels.BLOCKER[blocker] for blocker in loop.closing_blockers(report)]
 
 
 def context(
     report: Report,
     user: User,
-    can_act: bool,
+    allowed: set[Step],
     *,
     action_form: AddActionForm | None = None,
     summary_form: SummaryForm | None = None,
@@ -149,7 +128,7 @@ def context(
 ) -> dict[str, object]:
     """The panel's part of the report page's template context."""
     today = site_today(report)
-    can_add = can_act and report.status in loop.ACTIONABLE_STATES
+    can_add = Step.ADD_ACTION in allowed
     if can_add and action_form is None:
         action_form = AddActionForm.blank(report, owners_for(report), today)
     return {
@@ -157,12 +136,12 @@ def context(
         "day": day,
         "can_add_action": can_add,
         "action_form": action_form,
-        "can_summarise": can_act and report.status in loop.CLOSABLE_SUMMARY_STATES,
+        "can_summarise": Step.SUMMARISE in allowed,
         "summary_form": summary_form or summary_form_for(report),
-        "can_answer_doubt": can_act and report.fix_disputed and report.status in loop.OPEN_STATES,
+        "can_answer_doubt": Step.ANSWER_DOUBT in allowed,
         "doubt_form": doubt_form or DoubtReplyForm(formdata=None),
         "blockers": blockers(report),
-        "closed": report.status == ReportStatus.CLOSED,
+        "closed": report.is_closed,
     }
 
 

@@ -8,7 +8,6 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from portal.domain import corrective, loop
-from portal.models import ReportStatus
 from portal.report_page import access, bp
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
 from portal.report_page.action_panel import owners_for, site_today
@@ -52,7 +51,7 @@ def summary(report_id: int) -> Page | Response:
     )
     if failed:
         return failed
-    closed = report.status == ReportStatus.CLOSED
+    closed = report.is_closed
     return done(
         report, _("Summary saved — the report is closed.") if closed else _("Summary saved.")
     )

@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from portal.domain.labels import ROOT_CAUSE
 from portal.domain.loop import MAX_WHYS
 from portal.models import ReporterRole, RootCause
-from portal.report_page.labels import ROOT_CAUSE
 from portal.web.fields import strip, too_long
 from portal.web.i18n import LANGUAGE_NAMES
 from portal.web.questions import MAX_NAME, MAX_POTENTIAL_TEXT, ReportQuestions, role_choices

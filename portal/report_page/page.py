@@ -7,26 +7,25 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.domain import permissions
-from portal.domain.loop import OPEN_STATES
-from portal.models import Report, ReportStatus
-from portal.report_page import action_panel, labels, timeline
+from portal.domain import labels, permissions, steps
+from portal.domain.steps import Step
+from portal.models import Report
+from portal.report_page import action_panel, timeline
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
 from portal.report_page.forms import InvestigationForm, MessageForm
 from portal.report_page.links import optional_url
 from portal.web.pages import render
 
 Page = tuple[str, int]
-# The triage board's action pages (portal/triage), and the states each applies to.
+# The triage board's action pages (portal/triage), named for their step.
 ACTIONS = (
-    ("acknowledge", _l("Acknowledge"), {ReportStatus.NEW}),
-    ("classify", _l("Classify"), OPEN_STATES),
-    ("assign", _l("Assign"), OPEN_STATES),
-    ("merge", _l("Merge"), OPEN_STATES),
-    ("dismiss", _l("Dismiss"), OPEN_STATES),
+    (Step.ACKNOWLEDGE, _l("Acknowledge")),
+    (Step.CLASSIFY, _l("Classify")),
+    (Step.ASSIGN, _l("Assign")),
+    (Step.MERGE, _l("Merge")),
+    (Step.DISMISS, _l("Dismiss")),
 )
 BOARD_ENDPOINTS = ("triage.board", "triage.index", "staff.home")
-INVESTIGABLE = OPEN_STATES | {ReportStatus.CLOSED}
 
 
 @dataclass(frozen=True)
@@ -41,13 +40,13 @@ def board_url() -> str:
     return next(url for e in BOARD_ENDPOINTS if (url := optional_url(e)) is not None)
 
 
-def actions(report: Report) -> list[Action]:
-    """The board's action pages that apply to the report now."""
+def actions(report: Report, allowed: set[Step]) -> list[Action]:
+    """The board's action pages of the steps allowed now."""
     found = []
-    for name, label, states in ACTIONS:
-        url = optional_url(f"triage.{name}", report_id=report.id)
-        if report.status in states and url is not None:
-            found.append(Action(name, label, url))
+    for step, label in ACTIONS:
+        url = optional_url(f"triage.{step}", report_id=report.id)
+        if step in allowed and url is not None:
+            found.append(Action(step.value, label, url))
     return found
 
 
@@ -76,15 +75,16 @@ def render_page(
 ) -> Page:
     """The report page, or its workspace alone for htmx."""
     can_act = permissions.can_triage(current_user, report)
+    allowed = steps.allowed_steps(report, current_user)
     context = {
         "report": report,
         "entries": timeline.entries(report),
         "entry_time": timeline.entry_time,
         "labels": labels,
         "can_act": can_act,
-        "can_ask": can_act and report.status in INVESTIGABLE,
-        "can_investigate": can_act and report.status in INVESTIGABLE,
-        "actions": actions(report) if can_act else [],
+        "can_ask": Step.ASK in allowed,
+        "can_investigate": Step.INVESTIGATE in allowed,
+        "actions": actions(report, allowed),
         "board_url": board_url(),
         "message_form": message_form or MessageForm(formdata=None),
         "investigation": investigation or investigation_form(report),
@@ -93,7 +93,7 @@ def render_page(
         **action_panel.context(
             report,
             current_user,
-            can_act,
+            allowed,
             action_form=action_form,
             summary_form=summary_form,
             doubt_form=doubt_form,

@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal.domain import publishing
-from portal.models import ActionStatus, CorrectiveAction, Report, ReportStatus
+from portal.domain import publishing, steps
+from portal.domain.steps import Step
+from portal.models import CorrectiveAction, Report
 from portal.report_page import access, bp
 from portal.report_page.page import Page, render_page
 from portal.report_page.publish_forms import PhotoPublicForm, PublishForm, UnpublishForm
@@ -52,10 +53,8 @@ def _blank_form(report: Report) -> PublishForm:
 
 def publish_panel(report: Report) -> PublishPanel:
     """The panel's context, for staff who may act on a Closed report."""
-    shown = (
-        report.status == ReportStatus.CLOSED
-        and current_user.is_authenticated
-        and publishing.can_publish(current_user, report)
+    shown = current_user.is_authenticated and Step.PUBLISH in steps.allowed_steps(
+        report, current_user
     )
     photos = [
         PublicPhoto(
@@ -64,7 +63,7 @@ def publish_panel(report: Report) -> PublishPanel:
             action.completion_photo_public,
         )
         for action in report.actions
-        if action.status == ActionStatus.VERIFIED and action.completion_photo
+        if action.is_verified and action.completion_photo
     ]
     return PublishPanel(
         shown=shown,

@@ -10,9 +10,9 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from portal.domain import loop
+from portal.domain import labels, loop
 from portal.models import Report
-from portal.report_page import access, labels, timeline
+from portal.report_page import access, timeline
 from portal.report_page.page import Page, render_page
 from portal.web.answers import apply_change
 from portal.web.pages import is_fragment_request
@@ -51,7 +51,8 @@ class PageAnswer:
         fresh = access.reload(self.report_id)
         if isinstance(error, loop.TransitionError):
             notice = _(
-                "This report is %(status)s: that is not possible now.", status=status_word(fresh)
+                "This report is %(status)s: that is not possible now.",
+                status=labels.status_word(fresh.status),
             )
         else:
             notice = _("That could not be saved: %(reason)s.", reason=str(error))
@@ -63,11 +64,6 @@ def apply(report: Report, change: Callable[[], object], **forms: object) -> Page
     page explaining why not."""
     answer = PageAnswer(report.id, forms)
     return apply_change(change, answer)  # type: ignore[return-value]
-
-
-def status_word(report: Report) -> str:
-    """The report's status in lower case, for sentences."""
-    return str(labels.label(labels.STATUS, report.status)).lower()
 
 
 def done(report: Report, message: str) -> Page | Response:

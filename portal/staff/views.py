@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from portal.domain import permissions
+from portal.domain import labels, permissions
 from portal.extensions import db
 from portal.models import Photo, Report
 from portal.staff import bp
@@ -35,7 +35,7 @@ def home() -> str:
         )
     )
     reports = db.session.scalars(query).all()
-    return render_template("staff/home.html", reports=reports)
+    return render_template("staff/home.html", reports=reports, status_word=labels.status_word)
 
 
 @bp.route("/photos/<int:photo_id>")

@@ -15,25 +15,27 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select
 
-from portal.domain import permissions
+from portal.domain import labels, permissions
 from portal.extensions import db
 from portal.lib import params, sla
-from portal.models import BOARD_STATES, Location, Report, User
+from portal.models import Location, Report, ReportStatus, User, status_values
 from portal.triage import themes_flag
 from portal.triage.access import CARD_LOADS
 from portal.web.boards import ColumnHeading
 
-STATES = BOARD_STATES
+STATES = ReportStatus.board()  # the columns, in the loop's order
+ON_BOARD = status_values(STATES)
 BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters
 QUERY_MAX = 200
 UNASSIGNED = "none"
 
-COLUMN_LABELS = {
-    "new": (_l("New"), _l("awaiting acknowledgement")),
-    "acknowledged": (_l("Acknowledged"), _l("needs actions")),
-    "in_progress": (_l("In progress"), _l("actions under way")),
-    "fixed": (_l("Fixed"), _l("awaiting verification")),
+HINTS = {
+    ReportStatus.NEW: _l("awaiting acknowledgement"),
+    ReportStatus.ACKNOWLEDGED: _l("needs actions"),
+    ReportStatus.IN_PROGRESS: _l("actions under way"),
+    ReportStatus.FIXED: _l("awaiting verification"),
 }
+COLUMN_LABELS = {state: (labels.REPORT_STATUS[state], HINTS[state]) for state in STATES}
 
 
 @dataclass
@@ -142,16 +144,16 @@ def counts(
     """Per board state: how many reports, and how many wait past the acknowledgement limit."""
     late = case((Report.created_at < sla.overdue_before(now, ack_hours), 1), else_=0)
     query = select(Report.status, func.count(Report.id), func.sum(late)).where(
-        Report.status.in_(BOARD_STATES)
+        Report.status.in_(ON_BOARD)
     )
     rows = db.session.execute(scoped(query, user, filters).group_by(Report.status)).all()
     found = {status: (count, int(overdue or 0)) for status, count, overdue in rows}
-    return {state: found.get(state, (0, 0)) for state in BOARD_STATES}
+    return {state: found.get(state, (0, 0)) for state in STATES}
 
 
 def heads(totals: dict[str, tuple[int, int]]) -> list[Column]:
     """The columns without cards: what the headings need to update their counts."""
-    return [Column(state, *totals[state], [], BOARD_LIMIT) for state in BOARD_STATES]
+    return [Column(state, *totals[state], [], BOARD_LIMIT) for state in STATES]
 
 
 def columns(
@@ -162,7 +164,7 @@ def columns(
     rank = func.row_number().over(
         partition_by=Report.status, order_by=(Report.created_at.desc(), Report.id.desc())
     )
-    inner = select(Report.id, rank.label("rank")).where(Report.status.in_(BOARD_STATES))
+    inner = select(Report.id, rank.label("rank")).where(Report.status.in_(ON_BOARD))
     ranked = scoped(inner, user, filters).subquery()
     query = (
         select(Report)
@@ -176,7 +178,7 @@ def columns(
     totals = counts(user, filters, now=now, ack_hours=ack_hours)
     return [
         Column(state, *totals[state], [c for c in cards if c.status == state], limit)
-        for state in BOARD_STATES
+        for state in STATES
     ]
 
 
@@ -191,7 +193,7 @@ def new_since(user: User, filters: Filters, since: int, until: int) -> list[Repo
     """Board cards of the reports after `since` up to `until` (ids), newest first."""
     query = (
         select(Report)
-        .where(Report.id > since, Report.id <= until, Report.status.in_(BOARD_STATES))
+        .where(Report.id > since, Report.id <= until, Report.status.in_(ON_BOARD))
         .order_by(Report.id.desc())
         .limit(BOARD_LIMIT)
         .options(*CARD_LOADS)
@@ -203,7 +205,7 @@ def new_since(user: User, filters: Filters, since: int, until: int) -> list[Repo
 
 def still_shown(report: Report, user: User, filters: Filters) -> bool:
     """Whether the report still belongs on this (filtered) board after a change."""
-    if report.status not in BOARD_STATES:
+    if not report.is_open:
         return False
     query = scoped(select(Report.id).where(Report.id == report.id), user, filters)
     return db.session.scalar(query) is not None

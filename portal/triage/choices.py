@@ -10,7 +10,16 @@ from sqlalchemy.orm import joinedload
 from portal.domain import permissions
 from portal.domain.owners import possible_owners
 from portal.extensions import db
-from portal.models import BOARD_STATES, Asset, Category, Location, Report, Site, User
+from portal.models import (
+    Asset,
+    Category,
+    Location,
+    Report,
+    ReportStatus,
+    Site,
+    User,
+    status_values,
+)
 
 MERGE_CANDIDATES = 8
 
@@ -69,7 +78,7 @@ def merge_candidates(report: Report) -> list[Report]:
         .where(
             Report.location_id == report.location_id,
             Report.id != report.id,
-            Report.status.in_(BOARD_STATES),
+            Report.status.in_(status_values(ReportStatus.open())),
         )
         .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(MERGE_CANDIDATES)

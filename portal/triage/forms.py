@@ -9,10 +9,10 @@ from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal.domain import loop
+from portal.domain import labels, loop
 from portal.domain.owners import owners_for
 from portal.extensions import db
-from portal.models import Category, Report, ReportStatus
+from portal.models import Category, Report
 from portal.triage import choices, matrix
 from portal.web import cardforms
 from portal.web.cardforms import CardForm, int_or_none
@@ -20,7 +20,6 @@ from portal.web.fields import strip, too_long
 
 AUTO, YES, NO = "auto", "yes", "no"
 NOTE_MAX = 1000
-MERGEABLE = {state.value for state in loop.OPEN_STATES} | {ReportStatus.CLOSED.value}
 
 
 class ActionForm(CardForm):
@@ -66,7 +65,7 @@ class ClassifyForm(ActionForm):
             [("", _l("Choose a category")), *((c.id, c.name) for c in options)]
         )
         self.domain.choices = cardforms.choices(
-            [("", _l("Choose a domain")), *matrix.DOMAIN_LABELS.items()]
+            [("", _l("Choose a domain")), *labels.DOMAIN.items()]
         )
         self.severity.choices = cardforms.choices(
             [("", _l("Choose 1 to 5")), *matrix.SEVERITY_LABELS.items()]
@@ -89,7 +88,7 @@ class ClassifyForm(ActionForm):
             raise ValidationError(_l("Choose a category."))
 
     def validate_domain(self, field: SelectField) -> None:
-        if field.data not in matrix.DOMAIN_LABELS:
+        if field.data not in labels.DOMAIN:
             raise ValidationError(
                 _l("Choose a domain: safety, quality, environmental or security.")
             )
@@ -189,7 +188,7 @@ class MergeForm(ActionForm):
         target = db.session.scalar(select(Report).where(Report.id == number))
         if target is None or target.site_id != self.report.site_id:
             raise ValidationError(_l("There is no report #%(number)d at this site.", number=number))
-        if target.status not in MERGEABLE:
+        if target.is_set_aside:
             raise ValidationError(
                 _l("Report #%(number)d was itself merged or dismissed.", number=number)
             )
@@ -199,7 +198,7 @@ class MergeForm(ActionForm):
 class DismissForm(ActionForm):
     reason = RadioField(
         _l("Why is it dismissed?"),
-        choices=cardforms.choices(matrix.DISMISS_LABELS.items()),
+        choices=cardforms.choices(labels.DISMISS_REASON_CHOICE.items()),
         validate_choice=False,
     )
     note = TextAreaField(
@@ -209,5 +208,5 @@ class DismissForm(ActionForm):
     )
 
     def validate_reason(self, field: RadioField) -> None:
-        if field.data not in matrix.DISMISS_LABELS:
+        if field.data not in labels.DISMISS_REASON_CHOICE:
             raise ValidationError(_l("Choose why the report is dismissed."))

@@ -1,4 +1,4 @@
-"""The 5x5 risk matrix and the plain-words labels of the triage scales (pure helpers)."""
+"""The 5x5 risk matrix and the plain words of its scales and bands (pure helpers)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-
-from portal.models import DismissReason, Domain, PotentialOutcome
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -30,27 +28,6 @@ BAND_LABELS = {
     "medium": _l("medium"),
     "high": _l("high"),
     "extreme": _l("extreme"),
-}
-DOMAIN_LABELS = {
-    Domain.SAFETY.value: _l("Safety"),
-    Domain.QUALITY.value: _l("Quality"),
-    Domain.ENVIRONMENTAL.value: _l("Environmental"),
-    Domain.SECURITY.value: _l("Security"),
-}
-OUTCOME_LABELS = {
-    PotentialOutcome.MINOR_INJURY.value: _l("Minor injury"),
-    PotentialOutcome.SERIOUS_INJURY.value: _l("Serious injury or worse"),
-    PotentialOutcome.DAMAGE_ONLY.value: _l("Damage or spill only"),
-    PotentialOutcome.OTHER.value: _l("Something else"),
-}
-DISMISS_LABELS = {
-    DismissReason.NOT_A_NEAR_MISS.value: _l("Not a near miss — nothing could have gone wrong"),
-    DismissReason.INCIDENT.value: _l(
-        "Actually an incident — someone was hurt or something was damaged; "
-        "record it in the incident log"
-    ),
-    DismissReason.HAZARD.value: _l("A hazard observation — a condition to fix, not an event"),
-    DismissReason.SPAM.value: _l("Spam or a test"),
 }
 
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.auth.redirects import safe_next
-from portal.domain import loop
+from portal.domain import labels, loop
 from portal.lib import sla
 from portal.lib.timeutil import utcnow
 from portal.models import Report
@@ -80,8 +80,7 @@ def conflict(report: Report, form: ActionForm, action: str | None) -> ResponseRe
     name = report.last_actor.name if report.last_actor else _("someone else")
     message = _("Changed by %(name)s a moment ago — here is the latest.", name=name)
     form.refresh_version()
-    still_open = report.status in {state.value for state in loop.OPEN_STATES}
-    action = action if still_open else None
+    action = action if report.is_open else None
     return card(report, 409, form=form, action=action, message=message)
 
 
@@ -90,7 +89,7 @@ def refused(
 ) -> ResponseReturnValue:
     """409 when the report's state no longer allows the action, 422 for input the loop refused."""
     if isinstance(error, loop.TransitionError):
-        status_word = board.COLUMN_LABELS.get(report.status, (report.status.replace("_", " "),))[0]
+        status_word = labels.label(labels.REPORT_STATUS, report.status)
         message = _(
             "This report is “%(status)s” now: that action no longer applies.", status=status_word
         )

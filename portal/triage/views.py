@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal.domain import loop
+from portal.domain import labels, loop, steps
 from portal.extensions import db
 from portal.lib import sla
 from portal.lib.timeutil import utcnow
@@ -51,7 +51,9 @@ def _card_helpers() -> dict[str, object]:
         "report_time": pages.report_time,
         "now": now,
         "duration": _duration,
-        "labels": matrix,
+        "labels": labels,
+        "matrix": matrix,
+        "report_steps": lambda report: steps.allowed_steps(report, current_user),
         "in_theme": themes_flag.in_theme,
     }
 

@@ -7,7 +7,6 @@ and appends a ReportEvent — in the caller's transaction, committed by the call
 
 from portal.domain.loop.base import (
     MAX_WHYS,
-    OPEN_STATES,
     Conflict,
     InvalidInput,
     NewReport,
@@ -18,8 +17,7 @@ from portal.domain.loop.base import (
     record,
 )
 from portal.domain.loop.closing import (
-    ACTIONABLE_STATES,
-    CLOSABLE_SUMMARY_STATES,
+    Blocker,
     answer_doubt,
     begin_action_work,
     closing_blockers,
@@ -44,10 +42,8 @@ from portal.domain.loop.triage import (
 )
 
 __all__ = [
-    "ACTIONABLE_STATES",
-    "CLOSABLE_SUMMARY_STATES",
     "MAX_WHYS",
-    "OPEN_STATES",
+    "Blocker",
     "Conflict",
     "InvalidInput",
     "NewReport",

@@ -1,5 +1,6 @@
-"""What every life-cycle step shares: the states, the refusals, the report the worker gave,
-and the two steps every staff transition starts and ends with."""
+"""What every life-cycle step shares: the refusals, the report the worker gave, and the two
+steps every staff transition starts and ends with (the states each step needs are in
+portal/domain/steps.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Protocol
 
-from portal.domain import permissions
+from portal.domain import permissions, steps
+from portal.domain.steps import Step
 from portal.lib.timeutil import utcnow
-from portal.models import CorrectiveAction, Report, ReportEvent, ReportStatus, User
+from portal.models import CorrectiveAction, Report, ReportEvent, User
 
-OPEN_STATES = {
-    ReportStatus.NEW,
-    ReportStatus.ACKNOWLEDGED,
-    ReportStatus.IN_PROGRESS,
-    ReportStatus.FIXED,
-}
 MAX_WHYS = 5
 
 
@@ -81,16 +77,15 @@ class PlaceRef(Protocol):
     site_timezone: str
 
 
-def begin_step(
-    report: Report, actor: User, expected_version: int | None, states: set[ReportStatus]
-) -> datetime:
+def begin_step(report: Report, actor: User, expected_version: int | None, step: Step) -> datetime:
     """The checks every staff transition starts with; returns the time to stamp."""
     if not permissions.can_triage(actor, report):
         raise PermissionDenied
     if expected_version is not None and report.version != expected_version:
         raise Conflict(report)
-    if report.status not in states:
-        raise TransitionError(f"not allowed while the report is {report.status}")
+    refused = steps.refusal(report, step)
+    if refused is not None:
+        raise TransitionError(refused)
     return utcnow()
 
 

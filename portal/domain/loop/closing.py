@@ -4,12 +4,14 @@ Closed; the public summary; the reporter's "Is it fixed?" and staff's answer to 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
-from portal.domain.loop.base import OPEN_STATES, InvalidInput, TransitionError, begin_step, record
+from portal.domain import steps
+from portal.domain.loop.base import InvalidInput, TransitionError, begin_step, record
 from portal.domain.loop.triage import acknowledge
+from portal.domain.steps import ReporterStep, Step
 from portal.lib.timeutil import utcnow
 from portal.models import (
-    ActionStatus,
     CorrectiveAction,
     Message,
     Report,
@@ -20,13 +22,14 @@ from portal.models import (
 )
 from portal.models.site import bump_feed_version
 
-CLOSABLE_SUMMARY_STATES = {ReportStatus.FIXED, ReportStatus.CLOSED, ReportStatus.IN_PROGRESS}
-ACTIONABLE_STATES = {
-    ReportStatus.NEW,
-    ReportStatus.ACKNOWLEDGED,
-    ReportStatus.IN_PROGRESS,
-    ReportStatus.FIXED,
-}
+
+class Blocker(StrEnum):
+    """What still stands between a report and Closed (staff words: portal/domain/labels.py)."""
+
+    NO_ACTION = "no corrective action"
+    NOT_VERIFIED = "not every action is verified"
+    NO_SUMMARY = "no public summary (or “not for public display”)"
+    DISPUTED = "the reporter said it is not really fixed"
 
 
 def record_action_event(
@@ -45,7 +48,7 @@ def record_action_event(
 def begin_action_work(report: Report, actor: User, now: datetime) -> None:
     """Work on actions starts: a report nobody acknowledged yet is acknowledged by doing so,
     and a new action is the answer to a reporter's "not really" (the fix will be redone)."""
-    if report.status == ReportStatus.NEW:
+    if report.is_new:
         acknowledge(report, actor, at=now)
     if report.fix_disputed:
         report.fix_disputed = False
@@ -54,7 +57,7 @@ def begin_action_work(report: Report, actor: User, now: datetime) -> None:
 
 
 def _counting(report: Report) -> list[CorrectiveAction]:
-    return [action for action in report.actions if action.status != ActionStatus.CANCELLED]
+    return [action for action in report.actions if action.counts]
 
 
 def follow_actions(report: Report, actor: User, now: datetime) -> ReportEvent | None:
@@ -63,12 +66,12 @@ def follow_actions(report: Report, actor: User, now: datetime) -> ReportEvent | 
     A report whose only actions were cancelled goes back to Acknowledged; a Fixed or Closed
     report that gets a new open action goes back to In progress.
     """
-    if report.status not in ACTIONABLE_STATES | {ReportStatus.CLOSED}:
+    if report.is_set_aside:
         return None
     counting = _counting(report)
     if not counting:
         target = ReportStatus.ACKNOWLEDGED
-    elif any(action.status == ActionStatus.OPEN for action in counting):
+    elif any(action.is_open for action in counting):
         target = ReportStatus.IN_PROGRESS
     else:
         target = ReportStatus.FIXED
@@ -92,18 +95,18 @@ def follow_actions(report: Report, actor: User, now: datetime) -> ReportEvent | 
     return event
 
 
-def closing_blockers(report: Report) -> list[str]:
+def closing_blockers(report: Report) -> list[Blocker]:
     """What still stands between the report and Closed (empty: it closes)."""
     blockers = []
     counting = _counting(report)
     if not counting:
-        blockers.append("no corrective action")
-    elif any(action.status != ActionStatus.VERIFIED for action in counting):
-        blockers.append("not every action is verified")
+        blockers.append(Blocker.NO_ACTION)
+    elif not all(action.is_verified for action in counting):
+        blockers.append(Blocker.NOT_VERIFIED)
     if not (report.public_summary or report.summary_not_public):
-        blockers.append("no public summary (or “not for public display”)")
+        blockers.append(Blocker.NO_SUMMARY)
     if report.fix_disputed:
-        blockers.append("the reporter said it is not really fixed")
+        blockers.append(Blocker.DISPUTED)
     return blockers
 
 
@@ -128,7 +131,7 @@ def write_summary(
 
     Closes the report when everything else is already verified.
     """
-    now = begin_step(report, actor, expected_version, CLOSABLE_SUMMARY_STATES)
+    now = begin_step(report, actor, expected_version, Step.SUMMARISE)
     text = (summary or "").strip()
     if not text and not not_public:
         raise InvalidInput("write what was fixed, or mark it not for public display")
@@ -146,7 +149,7 @@ def reporter_verdict(report: Report, verdict: str, words: str | None = None) -> 
 
     Asked once the report is Fixed; a "not really" on a Closed report reopens it to Fixed.
     """
-    if report.status not in {ReportStatus.FIXED, ReportStatus.CLOSED}:
+    if not steps.reporter_allows(report, ReporterStep.VERDICT):
         raise TransitionError("the reporter is asked only once the report is fixed")
     if verdict not in {v.value for v in ReporterVerdict}:
         raise InvalidInput("answer yes or not really")
@@ -160,7 +163,7 @@ def reporter_verdict(report: Report, verdict: str, words: str | None = None) -> 
         return record(report, None, "reporter_confirmed", now, note=text, public=True)
     report.fix_disputed = True
     report.awaiting_staff = True
-    if report.status == ReportStatus.CLOSED:
+    if report.is_closed:
         report.status = ReportStatus.FIXED.value
         report.closed_at = None
         if report.published_at is not None:  # off the public feed until closed again
@@ -174,10 +177,8 @@ def answer_doubt(report: Report, actor: User, reply: str) -> ReportEvent:
     If more work is needed, staff add an action (the report goes back to In progress);
     otherwise the reply explains why the fix holds and the report may close.
     """
-    now = begin_step(report, actor, None, OPEN_STATES)
+    now = begin_step(report, actor, None, Step.ANSWER_DOUBT)  # refused unless disputed
     text = reply.strip()
-    if not report.fix_disputed:
-        raise TransitionError("the reporter has not doubted the fix")
     if not text:
         raise InvalidInput("write what you found when you looked again")
     report.messages.append(Message(author=actor, body=text, internal=False, created_at=now))

@@ -9,7 +9,6 @@ from datetime import datetime
 from portal.domain import permissions
 from portal.domain.loop.base import (
     MAX_WHYS,
-    OPEN_STATES,
     InvalidInput,
     NewReport,
     PlaceRef,
@@ -18,12 +17,12 @@ from portal.domain.loop.base import (
     begin_step,
     record,
 )
+from portal.domain.steps import Step
 from portal.extensions import db
 from portal.indicators.quality import quality_score
 from portal.lib.timeutil import to_local, utcnow
 from portal.models import (
     HIGH_POTENTIAL_SEVERITY,
-    ActionStatus,
     Asset,
     Category,
     DismissReason,
@@ -98,7 +97,7 @@ def acknowledge(
     report: Report, actor: User, *, expected_version: int | None = None, at: datetime | None = None
 ) -> ReportEvent:
     """A staff member has seen the report: the reporter is told it was acknowledged."""
-    now = begin_step(report, actor, expected_version, {ReportStatus.NEW})
+    now = begin_step(report, actor, expected_version, Step.ACKNOWLEDGE)
     now = at or now
     report.status = ReportStatus.ACKNOWLEDGED.value
     report.acknowledged_at = now
@@ -127,7 +126,7 @@ def classify(
 
     The flag follows the severity unless staff override it, which needs a written reason.
     """
-    now = begin_step(report, actor, expected_version, OPEN_STATES)
+    now = begin_step(report, actor, expected_version, Step.CLASSIFY)
     if domain not in {d.value for d in Domain}:
         raise InvalidInput("unknown domain")
     if not (1 <= severity <= 5 and 1 <= likelihood <= 5):
@@ -167,7 +166,7 @@ def assign(
     expected_version: int | None = None,
 ) -> ReportEvent:
     """Give the report an owner (staff of its site) and optionally the asset involved."""
-    now = begin_step(report, actor, expected_version, OPEN_STATES)
+    now = begin_step(report, actor, expected_version, Step.ASSIGN)
     if owner is not None and not permissions.can_own(owner, report):
         raise InvalidInput("the owner must be triage staff of the report's site")
     if asset is not None and asset.location.site_id != report.site_id:
@@ -186,8 +185,7 @@ def assign(
 
 def _refuse_live_actions(report: Report) -> None:
     """A report with actions under way is neither merged nor dismissed: they would be orphaned."""
-    live = {ActionStatus.OPEN, ActionStatus.DONE}
-    if any(action.status in live for action in report.actions):
+    if any(action.is_live for action in report.actions):
         raise TransitionError("finish or cancel its corrective actions first")
 
 
@@ -195,11 +193,11 @@ def merge(
     report: Report, actor: User, *, into: Report, expected_version: int | None = None
 ) -> ReportEvent:
     """Mark a report as a duplicate of another: its reporter then follows the other one."""
-    now = begin_step(report, actor, expected_version, OPEN_STATES)
+    now = begin_step(report, actor, expected_version, Step.MERGE)
     _refuse_live_actions(report)
     if into.id == report.id or into.site_id != report.site_id:
         raise InvalidInput("merge into another report of the same site")
-    if into.status not in OPEN_STATES and into.status != ReportStatus.CLOSED:
+    if into.is_set_aside:
         raise InvalidInput("that report was itself merged or dismissed")
     report.status = ReportStatus.MERGED.value
     report.merged_into = into
@@ -216,7 +214,7 @@ def dismiss(
     expected_version: int | None = None,
 ) -> ReportEvent:
     """Close without action, with a reason the reporter is told in plain words. Kept forever."""
-    now = begin_step(report, actor, expected_version, OPEN_STATES)
+    now = begin_step(report, actor, expected_version, Step.DISMISS)
     _refuse_live_actions(report)
     if reason not in {r.value for r in DismissReason}:
         raise InvalidInput("unknown reason")
@@ -236,7 +234,7 @@ def investigate(
     expected_version: int | None = None,
 ) -> ReportEvent:
     """Record the no-blame investigation: up to five Why/Because steps and the root cause."""
-    now = begin_step(report, actor, expected_version, OPEN_STATES | {ReportStatus.CLOSED})
+    now = begin_step(report, actor, expected_version, Step.INVESTIGATE)
     steps = [
         (why.strip(), because.strip()) for why, because in whys if why.strip() or because.strip()
     ]
@@ -252,7 +250,7 @@ def investigate(
 
 def ask_reporter(report: Report, actor: User, body: str) -> Message:
     """A question to the reporter, who reads it on /followup with the receipt code."""
-    now = begin_step(report, actor, None, OPEN_STATES | {ReportStatus.CLOSED})
+    now = begin_step(report, actor, None, Step.ASK)
     message = Message(author=actor, body=body.strip(), internal=False, created_at=now)
     report.messages.append(message)
     report.awaiting_staff = False
@@ -262,7 +260,7 @@ def ask_reporter(report: Report, actor: User, body: str) -> Message:
 
 def add_note(report: Report, actor: User, body: str) -> Message:
     """An internal note: on the staff timeline, never shown to the reporter."""
-    now = begin_step(report, actor, None, set(ReportStatus))
+    now = begin_step(report, actor, None, Step.NOTE)
     message = Message(author=actor, body=body.strip(), internal=True, created_at=now)
     report.messages.append(message)
     record(report, actor, "note", now)
