@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 
 from portal.auth import bp
 from portal.auth.forms import LoginForm
-from portal.auth.redirects import safe_next
 from portal.extensions import db, limiter
 from portal.lib import passwords
 from portal.lib.timeutil import utcnow
 from portal.models import User
+from portal.web.redirects import safe_next
 
 
 def _login_limit() -> str:

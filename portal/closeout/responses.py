@@ -15,7 +15,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from portal.auth.redirects import safe_next
 from portal.closeout import access, board
 from portal.closeout.forms import ActionForm, CompleteForm
 from portal.domain import corrective, labels, loop, steps
@@ -25,6 +24,7 @@ from portal.lib import photos
 from portal.models import CorrectiveAction, ReportEvent
 from portal.web.answers import apply_change
 from portal.web.pages import is_fragment_request
+from portal.web.redirects import safe_next
 
 # the form of each step: (page title, form fragment)
 FORMS: dict[str, tuple[Any, str]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.domain import permissions
 from portal.extensions import db
@@ -26,7 +27,15 @@ def possible_owners(user: User) -> list[User]:
 
 
 def owners_for(report: Report) -> list[User]:
-    """Who may own this report: active triage staff of its site."""
+    """Who may own this report or one of its actions: active triage staff of its site, by name.
+
+    Two queries however many staff there are (their sites come in one go).
+    """
     members = User.sites.any(Site.id == report.site_id)
-    query = _staff().where(or_(User.role == Role.ADMIN.value, members))
+    query = (
+        _staff()
+        .where(or_(User.role == Role.ADMIN.value, members))
+        .order_by(User.id)
+        .options(selectinload(User.sites))
+    )
     return [user for user in db.session.scalars(query).all() if permissions.can_own(user, report)]

@@ -10,17 +10,14 @@ from urllib.parse import urlsplit
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from portal.domain import labels, loop, permissions, steps
+from portal.domain import labels, loop, steps
+from portal.domain.owners import owners_for
 from portal.domain.steps import ActionStep, Step
-from portal.extensions import db
 from portal.lib import sla
 from portal.lib.timeutil import utcnow
-from portal.models import CorrectiveAction, Report, Role, Site, User
+from portal.models import CorrectiveAction, Report, User
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
-from portal.report_page.links import optional_url
 
 # The closeout board's per-action pages (portal/closeout), named for their step, in order.
 BUTTONS = (
@@ -60,23 +57,6 @@ def site_today(report: Report) -> date:
     return sla.site_today(utcnow(), report.site.timezone)
 
 
-def owners_for(report: Report) -> list[User]:
-    """Who may own an action of the report: active triage staff of its site, by name.
-
-    Two queries however many staff there are (their sites come in one go).
-    """
-    roles = [role.value for role in permissions.TRIAGE_ROLES]
-    members = User.sites.any(Site.id == report.site_id)
-    query = (
-        select(User)
-        .where(User.active.is_(True), User.role.in_(roles))
-        .where(or_(User.role == Role.ADMIN.value, members))
-        .order_by(User.name, User.id)
-        .options(selectinload(User.sites))
-    )
-    return [user for user in db.session.scalars(query) if permissions.can_own(user, report)]
-
-
 def day(value: date) -> str:
     """A due date as staff read it (the date is already the site's calendar day)."""
     return format_date(value, "medium")
@@ -88,9 +68,9 @@ def _buttons(action: CorrectiveAction, user: User, back: str) -> list[Button]:
     for step, label in BUTTONS:
         if step not in allowed:
             continue
-        url = optional_url(f"closeout.{step}", action_id=action.id, next=back)
-        if url is not None:
-            found.append(Button(step.value, label, url))
+        found.append(
+            Button(step.value, label, url_for(f"closeout.{step}", action_id=action.id, next=back))
+        )
     return found
 
 
@@ -102,7 +82,7 @@ def rows(report: Report, user: User, today: date) -> list[ActionRow]:
             action=action,
             overdue=action.is_overdue(today),
             buttons=_buttons(action, user, back),
-            photo_url=optional_url("closeout.photo", action_id=action.id)
+            photo_url=url_for("closeout.photo", action_id=action.id)
             if action.completion_photo
             else None,
         )

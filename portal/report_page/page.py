@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -13,7 +14,6 @@ from portal.models import Report
 from portal.report_page import action_panel, timeline
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
 from portal.report_page.forms import InvestigationForm, MessageForm
-from portal.report_page.links import optional_url
 from portal.web.pages import render
 
 Page = tuple[str, int]
@@ -25,7 +25,6 @@ ACTIONS = (
     (Step.MERGE, _l("Merge")),
     (Step.DISMISS, _l("Dismiss")),
 )
-BOARD_ENDPOINTS = ("triage.board", "triage.index", "staff.home")
 
 
 @dataclass(frozen=True)
@@ -36,17 +35,16 @@ class Action:
 
 
 def board_url() -> str:
-    """The triage board when it exists, else the staff home."""
-    return next(url for e in BOARD_ENDPOINTS if (url := optional_url(e)) is not None)
+    """The triage board, where the report page's "back" leads."""
+    return url_for("triage.board")
 
 
 def actions(report: Report, allowed: set[Step]) -> list[Action]:
     """The board's action pages of the steps allowed now."""
     found = []
     for step, label in ACTIONS:
-        url = optional_url(f"triage.{step}", report_id=report.id)
-        if step in allowed and url is not None:
-            found.append(Action(step.value, label, url))
+        if step in allowed:
+            found.append(Action(step.value, label, url_for(f"triage.{step}", report_id=report.id)))
     return found
 
 

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from portal.auth.redirects import safe_next
 from portal.domain import labels, loop
 from portal.lib import sla
 from portal.lib.timeutil import utcnow
@@ -23,6 +22,7 @@ from portal.triage import access, board
 from portal.triage.forms import ActionForm
 from portal.web.answers import apply_change
 from portal.web.pages import is_fragment_request
+from portal.web.redirects import safe_next
 
 FORMS = {
     "classify": (_l("Classify report #%(id)d"), "triage/_classify_form.html"),

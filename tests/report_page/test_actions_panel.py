@@ -15,7 +15,6 @@ from portal.extensions import db
 from portal.lib import sla
 from portal.lib.timeutil import utcnow
 from portal.models import ReportStatus
-from portal.report_page import action_panel
 from tests import factories
 from tests.report_page.conftest import HTMX, act, add_action, fetch, make_report, post, step
 
@@ -314,15 +313,6 @@ def test_buttons_lead_to_the_closeout_pages_by_who_may_and_the_state(app, world,
     assert buttons("supervisor_a", done_id) == ["reassign", "cancel"]  # completed it: no verify
     assert buttons("safety", done_id) == ["verify", "reassign", "cancel"]
     assert buttons("viewer_a", open_id) == []
-
-
-def test_the_panel_works_before_the_closeout_pages_exist(app, world, signed_in, monkeypatch):
-    made = make_report(app, world)
-    add_action(app, made.id, world.safety, owner=world.supervisor_a)
-    monkeypatch.setattr(action_panel, "optional_url", lambda *_args, **_values: None)
-    response = signed_in("safety").get(f"/reports/{made.id}")
-    assert response.status_code == 200
-    assert "/closeout/" not in response.get_data(as_text=True)
 
 
 def test_a_viewer_reads_the_panel_without_any_form(app, world, signed_in):

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from flask import Blueprint
 
-from portal.report_page.page import optional_url
 from tests.report_page.conftest import act, fetch, make_report, post, reporter_answers
 
 # 13:37 UTC on 3 March 2026 is 14:37 in Madrid (site A)
@@ -152,12 +151,6 @@ def test_board_action_links_appear_once_the_board_provides_them(app, world, sign
     act(app, made.id, world.supervisor_a, "dismiss", reason="spam")
     html = client.get(f"/reports/{made.id}").get_data(as_text=True)
     assert not re.search(rf'href="/triage/reports/{made.id}/\w+"', html)
-
-
-def test_a_missing_endpoint_gives_no_link(app):
-    with app.test_request_context():
-        assert optional_url("nowhere.page", report_id=1) is None
-        assert optional_url("report_page.show", report_id=1) == "/reports/1"
 
 
 def test_an_unknown_report_is_404(world, signed_in):

@@ -11,7 +11,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
-from portal.auth.redirects import safe_next
+from portal.web.redirects import safe_next
 from tests.closeout.helpers import add_action, new_report, version
 from tests.factories import PASSWORD, csrf_token, post_form
 
