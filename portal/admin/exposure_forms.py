@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from portal.indicators.shifts import DEFAULT_SHIFTS, shifts_from
+from portal.lib.lazytext import lazy_gettext as _l
 
 MAX_HOURS = 10_000_000
 MAX_SHIFTS = 4

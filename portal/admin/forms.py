@@ -5,13 +5,13 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from portal.extensions import db
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import is_valid_timezone
 from portal.models import Asset, Category, Site
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, RadioField, StringField
@@ -13,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.extensions import db
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Delivery, SiteRecipient
 
 # one @, something before it, a dotted domain after it, no spaces: what a mail server accepts

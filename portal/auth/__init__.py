@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, make_response, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
+from portal.lib.lazytext import lazy_gettext as _l
 
 bp = Blueprint("auth", __name__)
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain import labels, permissions
 from portal.extensions import db
 from portal.lib import params, sla
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import ActionStatus, CorrectiveAction, Report, Site, User
 from portal.web.boards import ColumnHeading

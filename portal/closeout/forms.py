@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from portal.closeout import board
 from portal.domain.owners import owners_for
 from portal.lib import photos
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import CorrectiveAction, User
 from portal.web.cardforms import CardForm, choices, int_or_none
 from portal.web.fields import strip

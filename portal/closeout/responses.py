@@ -10,7 +10,6 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -21,6 +20,7 @@ from portal.domain import corrective, labels, loop, steps
 from portal.domain.steps import ActionStep
 from portal.extensions import db
 from portal.lib import photos
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import CorrectiveAction, ReportEvent
 from portal.web.answers import apply_change
 from portal.web.pages import is_fragment_request

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from portal.domain.loop.closing import Blocker
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import (
     ActionStatus,
     Channel,

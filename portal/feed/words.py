@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import ControlLevel
 
 # The hierarchy of controls as the crew would say it, not as a safety manual does.

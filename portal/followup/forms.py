@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import ReporterVerdict
 
 MAX_ANSWER = 2000

@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.domain import steps
@@ -17,6 +16,7 @@ from portal.domain.steps import ReporterStep
 from portal.extensions import db
 from portal.followup import verdicts
 from portal.lib import codes, sla
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import to_local, utcnow
 from portal.models import ActionStatus, DismissReason, Report, ReportEvent, ReportStatus
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -18,6 +17,7 @@ from portal.extensions import db
 from portal.indicators.reports import share
 from portal.indicators.scope import Scope
 from portal.indicators.sql import counted, in_scope
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import ActionStatus, ControlLevel, CorrectiveAction, Report
 
 STRONG_LEVELS = (

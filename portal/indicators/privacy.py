@@ -6,7 +6,7 @@ anyone and is shown as 0. Counts stay exact in the domain; this applies where th
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from portal.lib.lazytext import lazy_gettext as _l
 
 MIN_GROUP = 5
 FEWER = _l("fewer than 5")

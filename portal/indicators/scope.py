@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.domain import permissions
 from portal.extensions import db
 from portal.lib import params
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import Site, User
 

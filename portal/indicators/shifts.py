@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from portal.lib.lazytext import lazy_gettext as _l
 
 DEFAULT_SHIFTS: tuple[tuple[str, int], ...] = (("Morning", 6), ("Afternoon", 14), ("Night", 22))
 # the default names, so they show translated; names an admin types are shown as typed

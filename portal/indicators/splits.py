@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.domain import labels
@@ -15,6 +14,7 @@ from portal.indicators import reports as counts
 from portal.indicators.quality import QUALITY_MAX
 from portal.indicators.scope import Scope
 from portal.indicators.shifts import shift_of, shifts_from
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Category, Location, Report, Site
 
 # time-of-day bands (site local time), for sites whose shifts are not the question

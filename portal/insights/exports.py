@@ -17,7 +17,6 @@ from typing import Any
 
 from flask import Response, request, stream_with_context
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import aliased
@@ -29,6 +28,7 @@ from portal.indicators.csvsafe import safe_cell
 from portal.indicators.sql import in_scope
 from portal.insights import bp
 from portal.lib import sla
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import to_local
 from portal.models import (
     ActionStatus,

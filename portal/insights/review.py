@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from portal.indicators import actions, participation, reports, splits, themes
@@ -23,6 +22,7 @@ from portal.insights.review_items import (
     high_potential_to_support,
     overdue_with_reasons,
 )
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import Site, User
 

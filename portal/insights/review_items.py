@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -16,6 +15,7 @@ from portal.indicators import actions, themes
 from portal.indicators.scope import Scope
 from portal.indicators.sql import counted
 from portal.insights.pages import theme_until
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import ActionStatus, CorrectiveAction, Report, ReportEvent, ReportStatus
 
 OVERDUE_SHOWN = 30

@@ -6,14 +6,13 @@ Written for the crew: no blame, no jargon, short enough to read out at a pre-shi
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
-
+from portal.lib.lazytext import LazyText
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import ControlLevel, PotentialOutcome
 
 # the default category names (portal.models.triage.DEFAULT_CATEGORIES), so the sheet shows
 # them in the crew's language; categories an admin added show as typed
-CATEGORY_NAMES: dict[str, LazyString] = {
+CATEGORY_NAMES: dict[str, LazyText] = {
     "Mechanical": _l("Mechanical"),
     "Procedural": _l("Procedural"),
     "Environmental": _l("Environmental"),
@@ -27,7 +26,7 @@ CATEGORY_NAMES: dict[str, LazyString] = {
 }
 
 # what the reporters said could have happened, in the order of the report form
-OUTCOME_NAMES: dict[str, LazyString] = {
+OUTCOME_NAMES: dict[str, LazyText] = {
     PotentialOutcome.SERIOUS_INJURY.value: _l("Serious injury or worse"),
     PotentialOutcome.MINOR_INJURY.value: _l("Minor injury"),
     PotentialOutcome.DAMAGE_ONLY.value: _l("Damage or spill only"),
@@ -35,7 +34,7 @@ OUTCOME_NAMES: dict[str, LazyString] = {
 }
 
 # the hierarchy of controls, strongest first, in words a crew uses
-CONTROL_WORDS: dict[str, LazyString] = {
+CONTROL_WORDS: dict[str, LazyText] = {
     ControlLevel.ELIMINATION.value: _l("Hazard removed (elimination)"),
     ControlLevel.SUBSTITUTION.value: _l("Safer way or material (substitution)"),
     ControlLevel.ENGINEERING.value: _l("Guard, barrier or physical change (engineering)"),
@@ -44,7 +43,7 @@ CONTROL_WORDS: dict[str, LazyString] = {
 }
 
 # what to watch for, by default category: two or three things to say out loud
-WATCH_FOR: dict[str, tuple[LazyString, ...]] = {
+WATCH_FOR: dict[str, tuple[LazyText, ...]] = {
     "Mechanical": (
         _l("Keep every guard in place. Never reach past a guard into a moving machine."),
         _l("Stop the machine and lock it out before you clear a jam or adjust it."),
@@ -96,7 +95,7 @@ WATCH_FOR: dict[str, tuple[LazyString, ...]] = {
         _l("Take short breaks from repetitive work and switch tasks when you can."),
     ),
 }
-WATCH_FOR_ANY: tuple[LazyString, ...] = (
+WATCH_FOR_ANY: tuple[LazyText, ...] = (
     _l("Before you start, stop and look: what could go wrong here?"),
     _l("Keep the area tidy and the guards, signs and barriers in place."),
     _l("If something looks wrong, stop the job and tell your supervisor."),
@@ -104,18 +103,18 @@ WATCH_FOR_ANY: tuple[LazyString, ...] = (
 
 STRONGEST_CONTROL = _l("Can we remove the hazard rather than rely on care?")
 
-QUESTIONS: tuple[LazyString, ...] = (
+QUESTIONS: tuple[LazyText, ...] = (
     _l("Where else could this happen?"),
     _l("What makes this hard to do safely on a busy shift?"),
     _l("What would remove the hazard for good?"),
 )
 
 
-def category_name(name: str) -> str | LazyString:
+def category_name(name: str) -> str | LazyText:
     """A category in the page's language when it is a default one, else as an admin typed it."""
     return CATEGORY_NAMES.get(name, name)
 
 
-def watch_for(category: str | None) -> tuple[LazyString, ...]:
+def watch_for(category: str | None) -> tuple[LazyText, ...]:
     """What to watch for in this category (a general set for categories of the site's own)."""
     return WATCH_FOR.get(category or "", WATCH_FOR_ANY)

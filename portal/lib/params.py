@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from portal.lib.lazytext import lazy_gettext as _l
 
 
 def number(args: Mapping[str, str], name: str, notes: list[Any], label: Any) -> int | None:

@@ -13,9 +13,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
+
+from portal.lib.lazytext import lazy_gettext as _l
 
 # PNG, WebP, GIF, BMP, TIFF are decoded at full size: at most 4000 px a side.
 MAX_SIDE_IN = 4000

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, MultipleFileField
 
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.photos import CleanPhoto, PhotoError, clean, read_upload
 from portal.web.questions import ReportQuestions
 

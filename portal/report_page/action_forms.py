@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from portal.domain.corrective import MAX_WORK_ORDER_URL, NewAction
 from portal.domain.labels import CONTROL_LEVEL
 from portal.lib import sla
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import ControlLevel, Report, User
 from portal.web.fields import strip, too_long
 

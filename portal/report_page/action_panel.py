@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 from flask import url_for
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
 from portal.domain import labels, loop, steps
 from portal.domain.owners import owners_for
 from portal.domain.steps import ActionStep, Step
 from portal.lib import sla
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report, User
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm

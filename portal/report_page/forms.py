@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
@@ -19,6 +18,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from portal.domain.labels import ROOT_CAUSE
 from portal.domain.loop import MAX_WHYS
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import ReporterRole, RootCause
 from portal.web.fields import strip, too_long
 from portal.web.i18n import LANGUAGE_NAMES

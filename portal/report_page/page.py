@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.domain import labels, permissions, steps
 from portal.domain.steps import Step
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Report
 from portal.report_page import action_panel, timeline
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm

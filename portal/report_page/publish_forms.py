@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.domain.publishing import MAX_PUBLIC_WHAT
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.web.fields import strip
 
 

@@ -6,8 +6,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Message, Report, ReportEvent
 from portal.web.pages import hour_range, local_time
 

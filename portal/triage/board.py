@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select
 
 from portal.domain import labels, permissions
 from portal.extensions import db
 from portal.lib import params, sla
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Location, Report, ReportStatus, User, status_values
 from portal.triage import themes_flag
 from portal.triage.access import CARD_LOADS

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
@@ -12,6 +11,7 @@ from wtforms.validators import Length, ValidationError
 from portal.domain import labels, loop
 from portal.domain.owners import owners_for
 from portal.extensions import db
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Category, Report
 from portal.triage import choices, matrix
 from portal.web import cardforms

@@ -10,12 +10,12 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.domain import labels, loop
 from portal.lib import sla
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import Report
 from portal.triage import access, board

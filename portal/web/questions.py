@@ -4,13 +4,13 @@ enter on someone's behalf (portal/report_page) both ask them; each adds what it 
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from portal.domain import loop
+from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import PotentialOutcome, ReporterRole
 from portal.web.fields import strip, too_long
 
