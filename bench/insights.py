@@ -402,7 +402,7 @@ class Filler:
 
     def reference(self, password_hash: str) -> None:
         """Sites, locations, assets, 39 more staff, site memberships and exposure hours."""
-        from portal.indicators.quality import quality_score
+        from portal.domain.quality import quality_score
         from portal.indicators.scope import months_between
 
         db, rng, created = self.connection, self.rng, stamp(self.start - 30 * DAY)

@@ -90,7 +90,7 @@ def upgrade():
         )
 
 def _backfill_reports():
-    from portal.indicators.quality import quality_score
+    from portal.domain.quality import quality_score
     from portal.models.report import durations
 
     bind = op.get_bind()

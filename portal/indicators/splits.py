@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.domain import labels
+from portal.domain.quality import QUALITY_MAX
 from portal.extensions import db
 from portal.indicators import reports as counts
-from portal.indicators.quality import QUALITY_MAX
 from portal.indicators.scope import Scope
 from portal.indicators.shifts import shift_of, shifts_from
 from portal.lib.lazytext import lazy_gettext as _l

@@ -8,9 +8,9 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.domain.quality import QUALITY_MAX
 from portal.indicators import actions, charts, participation, privacy, reports, splits
 from portal.indicators import scope as scopes
-from portal.indicators.quality import QUALITY_MAX
 from portal.indicators.scope import Scope
 from portal.insights import bp, pages
 

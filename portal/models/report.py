@@ -197,7 +197,7 @@ class Report(db.Model):
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     version: Mapped[int] = mapped_column(default=1)
     # fixed at submission for the indicators: the month ("YYYY-MM") and hour (0-23) in the
-    # site's time zone, and the quality score (portal/indicators/quality.py, 0-4)
+    # site's time zone, and the quality score (portal/domain/quality.py, 0-4)
     local_month: Mapped[str] = mapped_column(String(7))
     local_hour: Mapped[int] = mapped_column(SmallInteger)
     quality: Mapped[int] = mapped_column(SmallInteger)

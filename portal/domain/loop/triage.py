@@ -17,9 +17,9 @@ from portal.domain.loop.base import (
     begin_step,
     record,
 )
+from portal.domain.quality import quality_score
 from portal.domain.steps import Step
 from portal.extensions import db
-from portal.indicators.quality import quality_score
 from portal.lib.timeutil import to_local, utcnow
 from portal.models import (
     HIGH_POTENTIAL_SEVERITY,
