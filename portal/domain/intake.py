@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
@@ -12,7 +13,7 @@ from portal.database import begin_write, queued_writes
 from portal.domain import loop
 from portal.extensions import db
 from portal.lib import codes, photos
-from portal.models import Report
+from portal.models import Report, User
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,32 @@ def receipt_of(nonce: str) -> Receipt | None:
     return Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous)
 
 
+def record(
+    location: loop.PlaceRef,
+    answers: loop.NewReport,
+    nonce: str,
+    *,
+    stored: Sequence[loop.StoredPhoto] = (),
+    entered_by: User | None = None,
+) -> Receipt:
+    """Add the report the form with this nonce sent, with its receipt; the caller commits.
+
+    Used by the worker's form (through `submit`) and by staff entering a report for someone.
+    """
+    secret = current_app.config["SECRET_KEY"]
+    code = codes.receipt_for(secret, nonce)
+    report = loop.submit(
+        location,
+        answers,
+        receipt_hash=codes.receipt_hash(secret, code),
+        submission_key=codes.submission_key(nonce),
+        photos=stored,
+        entered_by=entered_by,
+    )
+    db.session.flush()
+    return Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous)
+
+
 def submit(
     location: loop.PlaceRef,
     answers: loop.NewReport,
@@ -39,9 +66,7 @@ def submit(
     cleaned: list[photos.CleanPhoto],
 ) -> Receipt:
     """Store the photos and the report in one go; a concurrent repeat gets the first receipt."""
-    secret = current_app.config["SECRET_KEY"]
     upload_dir = current_app.config["UPLOAD_DIR"]
-    code = codes.receipt_for(secret, nonce)
     names = [photos.store(photo, upload_dir) for photo in cleaned]
     stored = [
         loop.StoredPhoto(name, photo.width, photo.height, len(photo.data))
@@ -57,15 +82,7 @@ def submit(
                 db.session.rollback()
                 photos.remove(names, upload_dir)
                 return earlier
-            report = loop.submit(
-                location,
-                answers,
-                receipt_hash=codes.receipt_hash(secret, code),
-                submission_key=codes.submission_key(nonce),
-                photos=stored,
-            )
-            db.session.flush()
-            receipt = Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous)
+            receipt = record(location, answers, nonce, stored=stored)
             db.session.commit()
     except IntegrityError:
         # PostgreSQL: a concurrent repeat of the same form got in first.

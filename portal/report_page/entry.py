@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-
-from portal.domain import intake, loop
-from portal.extensions import db
+from portal.domain import intake
 from portal.lib import codes, tokens
 from portal.models import Channel, Location, User
 from portal.report_page.forms import StaffReportForm
@@ -44,15 +41,6 @@ def submit(location: Location, form: StaffReportForm, nonce: str, actor: User) -
     earlier = intake.receipt_of(nonce)
     if earlier is not None:
         return Entered(report_id=earlier.report_id, code=codes.group(earlier.code), repeated=True)
-    secret = current_app.config["SECRET_KEY"]
-    code = codes.receipt_for(secret, nonce)
     answers = form.answers(Channel.STAFF.value, form.language.data)
-    report = loop.submit(
-        location,
-        answers,
-        receipt_hash=codes.receipt_hash(secret, code),
-        submission_key=codes.submission_key(nonce),
-        entered_by=actor,
-    )
-    db.session.flush()
-    return Entered(report_id=report.id, code=codes.group(code), repeated=False)
+    receipt = intake.record(location, answers, nonce, entered_by=actor)
+    return Entered(report_id=receipt.report_id, code=codes.group(receipt.code), repeated=False)
