@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from portal.domain import loop
-from portal.extensions import db
+from portal.followup.once import store_once
 from portal.lib.timeutil import utcnow
 from portal.models import Report
 
@@ -36,17 +34,6 @@ def is_repeat(report: Report, body: str) -> bool:
 
 def record(report: Report, body: str) -> bool:
     """Store and commit the answer unless it repeats one just sent; True when stored."""
-    for attempt in range(2):
-        if is_repeat(report, body):
-            db.session.rollback()
-            return False
-        loop.reporter_answers(report, body)
-        try:
-            db.session.commit()
-            return True
-        except StaleDataError:
-            db.session.rollback()  # staff changed the report meanwhile: read it again
-            if attempt:
-                raise
-            db.session.refresh(report)
-    return False
+    return store_once(
+        report, lambda: not is_repeat(report, body), lambda: loop.reporter_answers(report, body)
+    )

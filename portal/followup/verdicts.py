@@ -9,11 +9,9 @@ fail, and the retry then finds the question answered.
 
 from __future__ import annotations
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from portal.domain import loop, steps
 from portal.domain.steps import ReporterStep
-from portal.extensions import db
+from portal.followup.once import store_once
 from portal.models import Report, ReporterVerdict
 
 
@@ -40,17 +38,6 @@ def is_asked(report: Report) -> bool:
 
 def record(report: Report, verdict: str, words: str | None) -> bool:
     """Store and commit the answer while the question is open; True when stored."""
-    for attempt in range(2):
-        if not is_asked(report):
-            db.session.rollback()
-            return False
-        loop.reporter_verdict(report, verdict, words)
-        try:
-            db.session.commit()
-            return True
-        except StaleDataError:
-            db.session.rollback()  # staff changed the report meanwhile: read it again
-            if attempt:
-                raise
-            db.session.refresh(report)
-    return False
+    return store_once(
+        report, lambda: is_asked(report), lambda: loop.reporter_verdict(report, verdict, words)
+    )
