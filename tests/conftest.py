@@ -19,6 +19,7 @@ from portal import create_app
 from portal.extensions import db
 from portal.models import DEFAULT_CATEGORIES
 from tests import factories
+from tests.factories import small_world
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-portal"
 
@@ -231,15 +232,32 @@ def login(client: FlaskClient) -> factories.LoginActions:
 
 
 @pytest.fixture
+def signed_in(login: factories.LoginActions, world: factories.World):
+    """Sign the test client in as a persona by name; returns the client."""
+
+    def sign_in(persona: str) -> FlaskClient:
+        assert login.as_(getattr(world, persona)).status_code == 303
+        return login.client
+
+    return sign_in
+
+
+@pytest.fixture
 def ids(app: Flask, world: factories.World) -> factories.Ids:
     """The database ids behind the world's sites and location codes."""
-    from sqlalchemy import select
-
-    from portal.models import Location
-
     with app.app_context():
-        by_code = dict(db.session.execute(select(Location.code, Location.id)).all())
-    return factories.Ids(
-        site={"a": world.site_a, "b": world.site_b},
-        location={"a": by_code[world.location_a], "b": by_code[world.location_b]},
-    )
+        return factories.world_ids(world)
+
+
+@pytest.fixture
+def small(app: Flask, world: factories.World) -> small_world.Small:
+    """The indicators' hand-counted data set (tests/factories/small_world.py), stored."""
+    with app.app_context():
+        return small_world.build(world)
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """A request context: labels and formatting go through Flask-Babel."""
+    with app.test_request_context():
+        yield

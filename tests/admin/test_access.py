@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin.conftest import post
+from tests.factories import post
 
 PERSONAS = ("admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", "anonymous")
 

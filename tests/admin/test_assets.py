@@ -8,11 +8,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from portal.domain import loop
 from portal.extensions import db
-from portal.lib import codes
-from portal.models import Asset, Location, Report, User
-from tests.admin.conftest import post
+from portal.models import Asset, Report, User
+from tests.factories import act, new_report, post
 
 PERSONAS = ("admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", "anonymous")
 
@@ -293,26 +291,6 @@ def test_a_supervisor_moved_off_the_site_loses_its_list(app, login, world, ids):
 
 def _report_with_asset(app, world, asset_id: int) -> int:
     """A report at site A whose supervisor linked the asset."""
-    with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.code == world.location_a))
-        nonce = codes.random_code(20)
-        answers = loop.NewReport(
-            "Forklift reversed without horn",
-            "Dock 1",
-            "serious_injury",
-            None,
-            None,
-            None,
-            "qr",
-            "en",
-        )
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash("k", nonce),
-            submission_key=codes.submission_key(nonce),
-        )
-        supervisor = db.session.get(User, world.supervisor_a.id)
-        loop.assign(report, supervisor, owner=supervisor, asset=db.session.get(Asset, asset_id))
-        db.session.commit()
-        return report.id
+    rid = new_report(app, world.location_a, "Forklift reversed without horn")
+    act(app, rid, world.supervisor_a, "assign", owner=world.supervisor_a, asset=asset_id)
+    return rid

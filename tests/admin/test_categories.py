@@ -8,11 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.admin.forms import CategoryForm
-from portal.domain import loop
 from portal.extensions import db
-from portal.lib import codes
-from portal.models import DEFAULT_CATEGORIES, Category, Location, Report, User
-from tests.admin.conftest import post
+from portal.models import DEFAULT_CATEGORIES, Category, Report
+from tests.factories import act, new_report, post
 
 PERSONAS = ("admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", "anonymous")
 OTHER_STAFF = {"safety": 403, "supervisor_a": 403, "supervisor_b": 403, "viewer_a": 403}
@@ -283,22 +281,15 @@ def test_a_restored_category_is_offered_again(app, as_admin):
 
 def _classified_report(app, world, category_name: str) -> int:
     """A report at site A, classified by its supervisor under the named category."""
-    with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.code == world.location_a))
-        nonce = codes.random_code(20)
-        answers = loop.NewReport(
-            "Reach truck cut the corner", "Dock 1", "serious_injury", None, None, None, "qr", "en"
-        )
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash("k", nonce),
-            submission_key=codes.submission_key(nonce),
-        )
-        supervisor = db.session.get(User, world.supervisor_a.id)
-        category = db.session.scalar(select(Category).where(Category.name == category_name))
-        loop.classify(
-            report, supervisor, category=category, domain="safety", severity=3, likelihood=2
-        )
-        db.session.commit()
-        return report.id
+    rid = new_report(app, world.location_a, "Reach truck cut the corner")
+    act(
+        app,
+        rid,
+        world.supervisor_a,
+        "classify",
+        category=category_name,
+        domain="safety",
+        severity=3,
+        likelihood=2,
+    )
+    return rid

@@ -18,7 +18,7 @@ from portal.indicators.scope import add_months, month_of
 from portal.lib.timeutil import utcnow
 from portal.models import ExposureHours, User
 from tests.access import PERSONAS
-from tests.admin.conftest import post
+from tests.factories import post
 
 TO = "2025-06"  # the grid ends at this month in most tests: 2024-07 .. 2025-06
 URL = f"/admin/exposure?to={TO}"

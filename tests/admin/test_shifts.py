@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Site
 from tests.access import PERSONAS
-from tests.admin.conftest import post
+from tests.factories import post
 
 OTHER_STAFF = {"safety": 403, "supervisor_a": 403, "supervisor_b": 403, "viewer_a": 403}
 CUSTOM = [{"name": "Day", "start": 7}, {"name": "Night", "start": 19}]

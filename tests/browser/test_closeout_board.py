@@ -10,8 +10,7 @@ import pytest
 
 from tests.browser.conftest import PHONE, _open_context
 from tests.browser.helpers import fits_the_screen
-from tests.closeout.helpers import add_action, jpeg, new_report
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, add_action, jpeg, new_report
 
 pytestmark = pytest.mark.browser
 

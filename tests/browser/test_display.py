@@ -13,7 +13,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.browser.conftest import DESKTOP, QuietRequestHandler, _open_context
 from tests.browser.helpers import screenshot
-from tests.display.conftest import REPORTER, closed_report, publish
+from tests.factories import NAME, make_closed, publish
 
 pytestmark = pytest.mark.browser
 
@@ -84,10 +84,9 @@ def small_screen(browser, live_server) -> Iterator:
 
 
 def _publish(app, world, what: str) -> int:
-    with app.app_context():
-        report_id = closed_report(world, fixed="A convex mirror at the aisle end.")
-        publish(world, report_id, what)
-    return report_id
+    closed = make_closed(app, world, summary="A convex mirror at the aisle end.")
+    publish(app, world, closed, what)
+    return closed.id
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +105,7 @@ def test_the_display_survives_an_outage_and_recovers(app, world, screen, restart
     # A fix published server-side shows within one polling interval.
     second = _publish(app, world, "Pallets stacked too high in aisle 4.")
     page.locator(f"[data-report='{second}']").wait_for(state="attached", timeout=POLL_MS)
-    assert REPORTER not in page.content()
+    assert NAME not in page.content()
     assert page.evaluate(NO_SCROLLBARS)
 
     # The server goes away: the screen keeps what it shows, then says it is stale.

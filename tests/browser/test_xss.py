@@ -1,4 +1,4 @@
-"""XSS in a real browser: the corpus of tests/security/xss_corpus.py stored in every free-text
+"""XSS in a real browser: the corpus of tests/factories/hostile.py stored in every free-text
 field, then every page that shows those fields opened as staff, as the anonymous reporter and
 as the public. No payload runs (the global hook `__xss` stays uncalled, the CSP reports no
 refusal, the DOM carries no injected handler, script, frame or script link), each page shows
@@ -19,7 +19,7 @@ from portal.indicators.csvsafe import FORMULA_STARTS
 from portal.lib.timeutil import utcnow
 from tests.browser.conftest import Browsing, Problems, _open_context
 from tests.factories import PASSWORD, Persona
-from tests.security.xss_corpus import (
+from tests.factories.hostile import (
     FORMULAS,
     PAYLOADS,
     TEMPLATE_LITERAL,

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import CorrectiveAction
 from tests.access import ACT, PERSONAS, READ
 from tests.access import LIST as BOARD
-from tests.closeout.helpers import HX, add_action, change, jpeg, new_report, post, text
+from tests.factories import HX, add_action, change, jpeg, new_report, post, text
 
 # {open}: an open action; {done}: a done one with a photo of the fix
 ROUTES = [

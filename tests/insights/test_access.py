@@ -7,7 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.models import Category, Location, Report
 from tests.access import LIST, PERSONAS, READ
-from tests.closeout.helpers import new_report
+from tests.factories import new_report
 
 PAGES = [
     "/insights",

@@ -15,7 +15,7 @@ from portal.insights import review
 from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report, User
 from tests.access import LIST, PERSONAS
-from tests.indicators.small_world import NOW, Small
+from tests.factories.small_world import NOW, Small
 from tests.statements import counting
 
 

@@ -18,7 +18,7 @@ from portal.insights import talk_words
 from portal.lib.timeutil import utcnow
 from portal.models import DEFAULT_CATEGORIES, Category, CorrectiveAction, Report, Site, User
 from tests.access import PERSONAS, READ
-from tests.indicators.small_world import build
+from tests.factories.small_world import build, report_row
 from tests.test_i18n import messages_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,28 +42,18 @@ class Themes:
 
 
 def _report(site: Site, location_id: int, days_ago: int, n: str, **fields: object) -> Report:
-    created = utcnow() - timedelta(days=days_ago)
-    values: dict[str, object] = {
-        "site": site,
-        "location_id": location_id,
-        "where_text": "at the spot",
+    """A stored report of `days_ago` days ago at a place of the small world (acknowledged,
+    unless `fields` say otherwise)."""
+    values = {
         "what_happened": f"Near miss {n}",
-        "potential_outcome": "serious_injury",
-        "channel": "qr",
-        "language": "en",
         "status": "acknowledged",
-        "created_at": created,
-        "receipt_hash": f"talk-receipt-{n}",
-        "submission_key": f"talk-key-{n}",
-        "local_month": created.strftime("%Y-%m"),
         "local_hour": 9,
         "quality": 2,
         "severity": 3,
+        **fields,
     }
-    values.update(fields)
-    report = Report(**values)
-    db.session.add(report)
-    return report
+    created = utcnow() - timedelta(days=days_ago)
+    return report_row(f"talk-{n}", created=created, site=site, location_id=location_id, **values)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import SiteRecipient
-from tests.factories import post_form as post
+from tests.factories import post
 
 PERSONAS = ("admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", "anonymous")
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.access import ACT, PERSONAS
 from tests.access import READ_OK as READ
-from tests.report_page.conftest import make_report, post
+from tests.factories import make_report, post
 
 CHOOSE = {  # the place list: no object, so the site does not matter
     "admin": ("ok", "ok"),

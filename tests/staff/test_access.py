@@ -5,22 +5,19 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Photo
-from tests.factories import form_token, report_answers
+from tests.factories import form_token, png, report_answers
 
 PERSONAS = ["admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", None]
 
 
 def _report_with_photo(client, code: str) -> None:
-    out = io.BytesIO()
-    Image.new("RGB", (20, 20), (1, 2, 3)).save(out, format="PNG")
     token = form_token(client.get(f"/r/{code}").get_data(as_text=True))
     data = report_answers(token, what_happened=f"unique story at {code}")
-    data["photos"] = [(io.BytesIO(out.getvalue()), "p.png")]
+    data["photos"] = [(io.BytesIO(png()), "p.png")]
     assert (
         client.post(f"/r/{code}", data=data, content_type="multipart/form-data").status_code == 200
     )

@@ -11,7 +11,7 @@ import pytest
 
 from tests.access import ACT, PERSONAS, READ
 from tests.access import LIST as BOARD
-from tests.triage.board_helpers import HX, new_report, post, text
+from tests.factories import HX, new_report, post, text
 
 ACTIONS = ("classify", "assign", "merge", "dismiss")
 
