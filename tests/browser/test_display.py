@@ -11,8 +11,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from tests.browser.conftest import DESKTOP, QuietRequestHandler, _open_context
-from tests.browser.helpers import screenshot
+from tests.browser.helpers import DESKTOP, QuietRequestHandler, open_context, screenshot
 from tests.factories import NAME, make_closed, publish
 
 pytestmark = pytest.mark.browser
@@ -75,12 +74,12 @@ def restartable(app: Flask) -> Iterator[RestartableServer]:
 @pytest.fixture
 def screen(browser, restartable) -> Iterator:
     """A 1920x1080 browser on the restartable server."""
-    yield from _open_context(browser, restartable, viewport=DESKTOP, locale="en-US")
+    yield from open_context(browser, restartable, viewport=DESKTOP, locale="en-US")
 
 
 @pytest.fixture
 def small_screen(browser, live_server) -> Iterator:
-    yield from _open_context(browser, live_server, viewport=SMALL, locale="en-US")
+    yield from open_context(browser, live_server, viewport=SMALL, locale="en-US")
 
 
 def _publish(app, world, what: str) -> int:

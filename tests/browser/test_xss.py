@@ -17,7 +17,7 @@ import pytest
 
 from portal.indicators.csvsafe import FORMULA_STARTS
 from portal.lib.timeutil import utcnow
-from tests.browser.conftest import Browsing, Problems, _open_context
+from tests.browser.helpers import Browsing, Problems, open_context
 from tests.factories import PASSWORD, Persona
 from tests.factories.hostile import (
     FORMULAS,
@@ -87,7 +87,7 @@ class Watched:
 def laptop(browser, live_server) -> Iterator[Watched]:
     """A 1440x900 laptop window whose pages carry the `__xss` hook."""
     hits: list[str] = []
-    for browsing in _open_context(browser, live_server, viewport=WIDE, locale="en-US"):
+    for browsing in open_context(browser, live_server, viewport=WIDE, locale="en-US"):
         browsing.context.expose_binding("__xssHit", lambda _source, n: hits.append(n))
         browsing.context.add_init_script(HOOK)
         yield Watched(browsing, hits)

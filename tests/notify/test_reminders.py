@@ -106,14 +106,14 @@ def test_an_acknowledged_report_is_not_escalated(app, world):
 def test_the_limit_follows_portal_ack_hours(app_env, monkeypatch, world):
     monkeypatch.setenv("PORTAL_ACK_HOURS", "4")
     from portal import create_app
-    from tests.conftest import _empty_tables
+    from tests.database import empty_tables
 
     app = create_app()
     try:
         new_report(app, world.location_a, outcome="minor_injury", at=utcnow() - timedelta(hours=5))
         assert remind(app).escalations == 1
     finally:
-        _empty_tables(app)
+        empty_tables(app)
 
 
 def test_a_site_without_a_safety_manager_escalates_to_the_admins(app, world):

@@ -64,9 +64,9 @@ def test_a_row_fails_for_good_after_the_last_attempt_and_is_kept(app_env, monkey
         rows = outbox_rows(app)
         assert [(r.status, r.attempts) for r in rows] == [("failed", 3)] * 2
     finally:
-        from tests.conftest import _empty_tables
+        from tests.database import empty_tables
 
-        _empty_tables(app)
+        empty_tables(app)
 
 
 def test_when_the_server_is_back_each_message_is_delivered_exactly_once(app, world, start_mailbox):
@@ -187,7 +187,7 @@ def test_a_server_without_the_starttls_it_should_offer_keeps_mail_waiting(
 ):
     monkeypatch.setenv("PORTAL_SMTP_STARTTLS", "1")
     from portal import create_app
-    from tests.conftest import _empty_tables
+    from tests.database import empty_tables
 
     app = create_app()
     try:
@@ -196,4 +196,4 @@ def test_a_server_without_the_starttls_it_should_offer_keeps_mail_waiting(
         assert mailbox.messages == []
         assert "STARTTLS" in outbox_rows(app)[0].last_error
     finally:
-        _empty_tables(app)
+        empty_tables(app)
