@@ -17,7 +17,6 @@ from portal.extensions import db
 from portal.insights import talk_words
 from portal.lib.timeutil import utcnow
 from portal.models import DEFAULT_CATEGORIES, Category, CorrectiveAction, Report, Site, User
-from tests.access import PERSONAS, READ
 from tests.factories.small_world import build, report_row
 from tests.test_i18n import messages_in
 
@@ -144,25 +143,8 @@ def sheet(html: str) -> str:
     return html[html.index('<article class="talk-sheet"') : html.index("</article>")]
 
 
-# access: like reading an object of the theme's site
-
-CASES = [
-    pytest.param(path, persona, site, READ[persona][site == "b"], id=f"{path} {persona} {site}")
-    for path in ("/insights/themes", "/insights/themes/talk")
-    for persona in PERSONAS
-    for site in ("a", "b")
-]
-
-
-@pytest.mark.parametrize(("path", "persona", "site", "expected"), CASES)
-def test_access_follows_the_theme_site(client, login, world, themes, path, persona, site, expected):
-    if persona != "anonymous":
-        login.as_(getattr(world, persona))
-    args = themes.dock if site == "a" else themes.aisle
-    response = client.get(path, query_string=args)
-    assert response.status_code == expected
-    if expected == 302:
-        assert "/login" in response.headers["Location"]
+# access: like reading an object of the theme's site (the route matrix,
+# tests/security/test_access_matrix.py); here, the theme's site is the asset's
 
 
 def test_an_asset_theme_at_another_site_is_not_found(client, login, world, themes):
