@@ -4,7 +4,6 @@ an app and client per test, and personas to sign in as."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,15 +11,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from portal import create_app
-from portal.extensions import db
-from portal.models import DEFAULT_CATEGORIES
 from tests import factories
-
-TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-portal"
+from tests.database import empty_tables, migrate_to_head, postgres_database, test_environment
+from tests.factories import small_world
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -72,34 +68,6 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"closecall database: {config.getoption('--db')}"
 
 
-def _postgres_database(base_url: str) -> Iterator[str]:
-    """A fresh, uniquely named PostgreSQL database, dropped afterwards."""
-    url = make_url(base_url)
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    name = f"closecall_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {base_url}: {exc.__class__.__name__}")
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -109,7 +77,7 @@ def database_url(
         base = os.environ.get("TEST_DATABASE_URL")
         if not base:
             pytest.skip("--db=postgresql needs TEST_DATABASE_URL")
-        generator = _postgres_database(base)
+        generator = postgres_database(base)
         url = next(generator)
     else:
         generator = None
@@ -118,59 +86,6 @@ def database_url(
     yield url
     if generator is not None:
         next(generator, None)
-
-
-def test_environment(instance: Path, database_url: str) -> dict[str, str]:
-    return {
-        "PORTAL_ENV": "testing",
-        "PORTAL_SECRET_KEY": TEST_SECRET,
-        "PORTAL_DATABASE_URL": database_url,
-        "PORTAL_INSTANCE_PATH": str(instance),
-        "PORTAL_BASE_URL": "http://closecall.test",
-        "PORTAL_RATELIMIT_STORAGE_URL": "memory://",
-    }
-
-
-def migrate_to_head(url: str, instance: Path) -> None:
-    """Build the schema the one way production does: the Alembic migrations."""
-    from flask_migrate import upgrade
-
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in test_environment(instance, url).items():
-            patch.setenv(key, value)
-        app = create_app()
-        with app.app_context():
-            upgrade()
-            db.engine.dispose()
-
-
-def _empty_tables(app: Flask) -> None:
-    with app.app_context():
-        db.session.remove()
-        tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.begin() as conn:
-            for table in tables:
-                conn.execute(table.delete())
-            if conn.dialect.name == "postgresql":
-                # ids start at 1 again, as on SQLite (DELETE and setval: five times quicker
-                # than TRUNCATE ... RESTART IDENTITY on a test's few rows)
-                restarts = ", ".join(
-                    f"setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
-                    for table in tables
-                    if "id" in table.c
-                )
-                conn.execute(text(f"SELECT {restarts}"))
-            # reference data the migrations seed
-            categories = db.metadata.tables["categories"]
-            conn.execute(
-                categories.insert(),
-                [
-                    {"name": name, "position": index, "active": True}
-                    for index, name in enumerate(DEFAULT_CATEGORIES)
-                ],
-            )
-        # the pool's connections stay open for the next test (the engine is shared):
-        # reconnecting to PostgreSQL for every test was a sixth of its pass
 
 
 @pytest.fixture
@@ -205,7 +120,7 @@ def app(app_env: dict[str, str]) -> Iterator[Flask]:
     application = create_app()
     application.jinja_env.bytecode_cache = SHARED_BYTECODE
     yield application
-    _empty_tables(application)
+    empty_tables(application)
 
 
 @pytest.fixture
@@ -231,15 +146,32 @@ def login(client: FlaskClient) -> factories.LoginActions:
 
 
 @pytest.fixture
+def signed_in(login: factories.LoginActions, world: factories.World):
+    """Sign the test client in as a persona by name; returns the client."""
+
+    def sign_in(persona: str) -> FlaskClient:
+        assert login.as_(getattr(world, persona)).status_code == 303
+        return login.client
+
+    return sign_in
+
+
+@pytest.fixture
 def ids(app: Flask, world: factories.World) -> factories.Ids:
     """The database ids behind the world's sites and location codes."""
-    from sqlalchemy import select
-
-    from portal.models import Location
-
     with app.app_context():
-        by_code = dict(db.session.execute(select(Location.code, Location.id)).all())
-    return factories.Ids(
-        site={"a": world.site_a, "b": world.site_b},
-        location={"a": by_code[world.location_a], "b": by_code[world.location_b]},
-    )
+        return factories.world_ids(world)
+
+
+@pytest.fixture
+def small(app: Flask, world: factories.World) -> small_world.Small:
+    """The indicators' hand-counted data set (tests/factories/small_world.py), stored."""
+    with app.app_context():
+        return small_world.build(world)
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """A request context: labels and formatting go through Flask-Babel."""
+    with app.test_request_context():
+        yield

@@ -14,8 +14,8 @@ from sqlalchemy import JSON, Text, cast, create_engine, select, text
 from portal import create_app, demo
 from portal.database import begin_write
 from portal.extensions import db
-from tests import conftest
-from tests.conftest import _postgres_database, migrate_to_head
+from tests import database
+from tests.database import migrate_to_head, postgres_database
 from tests.factories import form_token, receipt_in, report_answers
 
 BASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -72,10 +72,10 @@ def moved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moved]:
     folder = tmp_path_factory.mktemp("copy-source")
     source_url = f"sqlite:///{folder / 'closecall.db'}"
     migrate_to_head(source_url, folder / "instance")
-    targets = _postgres_database(BASE_URL)
+    targets = postgres_database(BASE_URL)
     target_url = next(targets)
     with pytest.MonkeyPatch.context() as patch:
-        for key, value in conftest.test_environment(folder / "instance", source_url).items():
+        for key, value in database.test_environment(folder / "instance", source_url).items():
             patch.setenv(key, value)
         source = create_app()
         with source.app_context():
@@ -184,7 +184,7 @@ def test_a_target_that_holds_rows_is_refused(moved):
 
 
 def test_a_target_already_migrated_by_hand_is_filled_too(moved, tmp_path):
-    targets = _postgres_database(BASE_URL)
+    targets = postgres_database(BASE_URL)
     url = next(targets)
     try:
         migrate_to_head(url, tmp_path / "instance")  # `flask db upgrade` run on it first

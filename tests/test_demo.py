@@ -24,7 +24,7 @@ from portal.models import (
     ReportStatus,
     User,
 )
-from tests.conftest import _empty_tables
+from tests.database import empty_tables
 
 STORY = {story.what: story for story in demo.STORIES}
 REACHABLE_BOARD_STATES = {"new", "acknowledged", "in_progress", "fixed"}
@@ -220,10 +220,10 @@ def test_the_same_seed_makes_the_same_company(app):
 
     _seed(app, count=80, seed=3)
     first = fingerprint()
-    _empty_tables(app)
+    empty_tables(app)
     _seed(app, count=80, seed=3)
     assert fingerprint() == first
-    _empty_tables(app)
+    empty_tables(app)
     _seed(app, count=80, seed=4)
     assert fingerprint() != first
 

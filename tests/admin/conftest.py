@@ -1,4 +1,4 @@
-"""Admin test helpers: the ids behind the world's codes, and posting forms with a CSRF token."""
+"""Fixtures of the admin tests: the client signed in as the admin."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests import factories
-
-post = factories.post_form
 
 
 @pytest.fixture

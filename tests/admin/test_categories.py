@@ -1,4 +1,5 @@
-"""Report categories: admins add, rename, reorder, retire and restore them; nothing is deleted."""
+"""Report categories: admins add, rename, reorder, retire and restore them; nothing is deleted
+(who may is the route matrix's: tests/security/test_access_matrix.py)."""
 
 from __future__ import annotations
 
@@ -8,38 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.admin.forms import CategoryForm
-from portal.domain import loop
 from portal.extensions import db
-from portal.lib import codes
-from portal.models import DEFAULT_CATEGORIES, Category, Location, Report, User
-from tests.admin.conftest import post
-
-PERSONAS = ("admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", "anonymous")
-OTHER_STAFF = {"safety": 403, "supervisor_a": 403, "supervisor_b": 403, "viewer_a": 403}
-
-# Categories belong to no site, so the matrix is route x persona: admins only, whatever the
-# site of the persona. "ok" is the admin's answer to each route.
-ROUTES = [
-    ("GET", "/admin/categories", 200),
-    ("POST", "/admin/categories", 422),  # an empty name
-    ("GET", "/admin/categories/{category}/edit", 200),
-    ("POST", "/admin/categories/{category}/edit", 422),
-    ("POST", "/admin/categories/{category}/move/up", 303),
-    ("POST", "/admin/categories/{category}/move/down", 303),
-    ("POST", "/admin/categories/{category}/retire", 303),
-    ("POST", "/admin/categories/{category}/restore", 303),
-]
-CASES = [
-    pytest.param(
-        method,
-        url,
-        persona,
-        ok if persona == "admin" else OTHER_STAFF.get(persona, 302),
-        id=f"{method} {url} {persona}",
-    )
-    for method, url, ok in ROUTES
-    for persona in PERSONAS
-]
+from portal.models import DEFAULT_CATEGORIES, Category, Report
+from tests.factories import act, new_report, post
 
 
 def _category_id(app, name: str) -> int:
@@ -61,19 +33,6 @@ def _category(app, name: str) -> Category | None:
         if category is not None:
             db.session.expunge(category)
         return category
-
-
-@pytest.mark.parametrize(("method", "url", "persona", "expected"), CASES)
-def test_access(app, client, login, world, method, url, persona, expected):
-    if persona != "anonymous":
-        assert login.as_(getattr(world, persona)).status_code == 303
-    target = url.format(category=_category_id(app, "Procedural"))
-    response = client.get(target) if method == "GET" else post(client, target, {"name": ""})
-    assert response.status_code == expected
-    if expected == 302:
-        assert response.headers["Location"].startswith("/login?next=")
-    if persona != "admin":
-        assert _names(app) == DEFAULT_CATEGORIES  # nothing moved, retired or added
 
 
 def test_non_admins_get_403_before_any_lookup(login, world):
@@ -283,22 +242,15 @@ def test_a_restored_category_is_offered_again(app, as_admin):
 
 def _classified_report(app, world, category_name: str) -> int:
     """A report at site A, classified by its supervisor under the named category."""
-    with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.code == world.location_a))
-        nonce = codes.random_code(20)
-        answers = loop.NewReport(
-            "Reach truck cut the corner", "Dock 1", "serious_injury", None, None, None, "qr", "en"
-        )
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash("k", nonce),
-            submission_key=codes.submission_key(nonce),
-        )
-        supervisor = db.session.get(User, world.supervisor_a.id)
-        category = db.session.scalar(select(Category).where(Category.name == category_name))
-        loop.classify(
-            report, supervisor, category=category, domain="safety", severity=3, likelihood=2
-        )
-        db.session.commit()
-        return report.id
+    rid = new_report(app, world.location_a, "Reach truck cut the corner")
+    act(
+        app,
+        rid,
+        world.supervisor_a,
+        "classify",
+        category=category_name,
+        domain="safety",
+        severity=3,
+        likelihood=2,
+    )
+    return rid

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.lib.codes import ALPHABET, LOCATION_CODE_LENGTH
 from portal.models import Location
-from tests.admin.conftest import post
+from tests.factories import post
 
 
 def _location(app, name: str) -> Location | None:

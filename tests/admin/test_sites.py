@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal.admin import forms
 from portal.extensions import db
 from portal.models import Site
-from tests.admin.conftest import post
+from tests.factories import post
 
 GOOD = {"name": "Charlie Yard", "slug": "charlie-yard", "timezone": "America/New_York"}
 

@@ -114,10 +114,9 @@ def test_staff_pages_have_no_serious_violations(demo_world, desktop):
 
 def test_the_form_works_at_200_percent_zoom(demo_world, browser, live_server):
     """200 % zoom of a 1280 px window: a 640 px viewport at twice the pixel density."""
-    from tests.browser.conftest import _open_context
-    from tests.browser.helpers import fits_the_screen
+    from tests.browser.helpers import fits_the_screen, open_context
 
-    for browsing in _open_context(
+    for browsing in open_context(
         browser, live_server, viewport={"width": 640, "height": 400}, device_scale_factor=2
     ):
         page = browsing.new_page()

@@ -8,10 +8,8 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, _open_context
-from tests.browser.helpers import fits_the_screen
-from tests.closeout.helpers import add_action, jpeg, new_report
-from tests.factories import PASSWORD
+from tests.browser.helpers import PHONE, fits_the_screen, open_context
+from tests.factories import PASSWORD, add_action, jpeg, new_report
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +18,13 @@ WIDE = {"width": 1440, "height": 900}
 
 @pytest.fixture
 def laptop(browser, live_server):
-    yield from _open_context(browser, live_server, viewport=WIDE, locale="en-US")
+    yield from open_context(browser, live_server, viewport=WIDE, locale="en-US")
 
 
 @pytest.fixture
 def narrow(browser, live_server):
     """A 390 px wide window (not mobile emulation, which widens the page to fit its content)."""
-    yield from _open_context(browser, live_server, viewport=PHONE, locale="en-US")
+    yield from open_context(browser, live_server, viewport=PHONE, locale="en-US")
 
 
 def _sign_in(page, persona) -> None:

@@ -15,8 +15,7 @@ from portal.database import begin_write
 from portal.extensions import db
 from portal.lib import codes
 from portal.models import Report, ReportStatus
-from tests.browser.conftest import _open_context
-from tests.browser.helpers import fits_the_screen, screenshot
+from tests.browser.helpers import fits_the_screen, open_context, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +29,12 @@ SAFETY = "safety@closecall.example"
 
 @pytest.fixture
 def laptop(browser, live_server):
-    yield from _open_context(browser, live_server, viewport=LAPTOP, locale="en-US")
+    yield from open_context(browser, live_server, viewport=LAPTOP, locale="en-US")
 
 
 @pytest.fixture
 def second_laptop(browser, live_server):
-    yield from _open_context(browser, live_server, viewport=LAPTOP, locale="en-US")
+    yield from open_context(browser, live_server, viewport=LAPTOP, locale="en-US")
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from tests.browser.conftest import DESKTOP, QuietRequestHandler, _open_context
-from tests.browser.helpers import screenshot
-from tests.display.conftest import REPORTER, closed_report, publish
+from tests.browser.helpers import DESKTOP, QuietRequestHandler, open_context, screenshot
+from tests.factories import NAME, make_closed, publish
 
 pytestmark = pytest.mark.browser
 
@@ -75,19 +74,18 @@ def restartable(app: Flask) -> Iterator[RestartableServer]:
 @pytest.fixture
 def screen(browser, restartable) -> Iterator:
     """A 1920x1080 browser on the restartable server."""
-    yield from _open_context(browser, restartable, viewport=DESKTOP, locale="en-US")
+    yield from open_context(browser, restartable, viewport=DESKTOP, locale="en-US")
 
 
 @pytest.fixture
 def small_screen(browser, live_server) -> Iterator:
-    yield from _open_context(browser, live_server, viewport=SMALL, locale="en-US")
+    yield from open_context(browser, live_server, viewport=SMALL, locale="en-US")
 
 
 def _publish(app, world, what: str) -> int:
-    with app.app_context():
-        report_id = closed_report(world, fixed="A convex mirror at the aisle end.")
-        publish(world, report_id, what)
-    return report_id
+    closed = make_closed(app, world, summary="A convex mirror at the aisle end.")
+    publish(app, world, closed, what)
+    return closed.id
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +104,7 @@ def test_the_display_survives_an_outage_and_recovers(app, world, screen, restart
     # A fix published server-side shows within one polling interval.
     second = _publish(app, world, "Pallets stacked too high in aisle 4.")
     page.locator(f"[data-report='{second}']").wait_for(state="attached", timeout=POLL_MS)
-    assert REPORTER not in page.content()
+    assert NAME not in page.content()
     assert page.evaluate(NO_SCROLLBARS)
 
     # The server goes away: the screen keeps what it shows, then says it is stale.

@@ -16,8 +16,7 @@ from portal.database import begin_write
 from portal.extensions import db
 from portal.indicators.scope import add_months, month_of, months_between
 from portal.lib.timeutil import utcnow
-from tests.browser.conftest import PHONE, _open_context
-from tests.browser.helpers import fits_the_screen, screenshot
+from tests.browser.helpers import PHONE, fits_the_screen, open_context, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -47,13 +46,13 @@ SUPERVISOR_SECTIONS = [
 @pytest.fixture
 def laptop(browser, live_server):
     """A 1440x900 laptop window."""
-    yield from _open_context(browser, live_server, viewport=WIDE, locale="en-US")
+    yield from open_context(browser, live_server, viewport=WIDE, locale="en-US")
 
 
 @pytest.fixture
 def narrow(browser, live_server):
     """A 390 px wide window (not mobile emulation, which widens the page to fit its content)."""
-    yield from _open_context(
+    yield from open_context(
         browser, live_server, viewport=PHONE, device_scale_factor=2, locale="en-US"
     )
 

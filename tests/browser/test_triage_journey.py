@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import _open_context
-from tests.browser.helpers import screenshot
+from tests.browser.helpers import open_context, screenshot
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -19,7 +18,7 @@ BOARD = {"width": 1280, "height": 900}
 @pytest.fixture
 def laptop(browser, live_server):
     """The supervisor's laptop: the board at 1280x900."""
-    yield from _open_context(browser, live_server, viewport=BOARD, locale="en-US")
+    yield from open_context(browser, live_server, viewport=BOARD, locale="en-US")
 
 
 def _report_from_the_floor(phone, code: str) -> str:

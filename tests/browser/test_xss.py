@@ -1,4 +1,4 @@
-"""XSS in a real browser: the corpus of tests/security/xss_corpus.py stored in every free-text
+"""XSS in a real browser: the corpus of tests/factories/hostile.py stored in every free-text
 field, then every page that shows those fields opened as staff, as the anonymous reporter and
 as the public. No payload runs (the global hook `__xss` stays uncalled, the CSP reports no
 refusal, the DOM carries no injected handler, script, frame or script link), each page shows
@@ -17,9 +17,9 @@ import pytest
 
 from portal.indicators.csvsafe import FORMULA_STARTS
 from portal.lib.timeutil import utcnow
-from tests.browser.conftest import Browsing, Problems, _open_context
+from tests.browser.helpers import Browsing, Problems, open_context
 from tests.factories import PASSWORD, Persona
-from tests.security.xss_corpus import (
+from tests.factories.hostile import (
     FORMULAS,
     PAYLOADS,
     TEMPLATE_LITERAL,
@@ -87,7 +87,7 @@ class Watched:
 def laptop(browser, live_server) -> Iterator[Watched]:
     """A 1440x900 laptop window whose pages carry the `__xss` hook."""
     hits: list[str] = []
-    for browsing in _open_context(browser, live_server, viewport=WIDE, locale="en-US"):
+    for browsing in open_context(browser, live_server, viewport=WIDE, locale="en-US"):
         browsing.context.expose_binding("__xssHit", lambda _source, n: hits.append(n))
         browsing.context.add_init_script(HOOK)
         yield Watched(browsing, hits)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.closeout.helpers import add_action, new_report
+from tests.factories import add_action, new_report
 
 
 @pytest.fixture

@@ -10,18 +10,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import OutboxMessage, Report, ReportEvent
-from tests.closeout.helpers import (
-    HX,
-    action,
-    add_action,
-    cards,
-    change,
-    post,
-    report,
-    text,
-    today,
-    version,
-)
+from tests.closeout.helpers import cards, version
+from tests.factories import HX, add_action, change, fetch, fetch_action, post, text, today
 
 
 def _events(app, rid: int) -> list[tuple[str, str | None]]:
@@ -47,11 +37,11 @@ def test_the_owner_marks_it_done_and_goes_back_to_next(app, sup, world, rid, aid
     response = post(sup, f"/closeout/actions/{aid}/complete", data)
     assert response.status_code == 303
     assert response.headers["Location"] == f"/reports/{rid}"
-    saved = action(app, aid)
+    saved = fetch_action(app, aid)
     assert saved.status == "done" and saved.completion_note == "Guard fitted"
     assert saved.completed_by_id == world.supervisor_a.id
     assert ("action_done", "Guard fitted") in _events(app, rid)
-    assert report(app, rid).status == "fixed"  # its only action is done
+    assert fetch(app, rid).status == "fixed"  # its only action is done
 
 
 def test_the_flash_says_what_happened_on_the_page_it_returns_to(app, sup, aid):
@@ -87,7 +77,7 @@ def test_with_htmx_a_done_card_moves_to_the_done_column(app, sup, aid):
 
 def test_site_staff_other_than_the_owner_may_complete_it(app, safety, world, aid):
     assert _complete(safety, app, aid).status_code == 303
-    assert action(app, aid).completed_by_id == world.safety.id
+    assert fetch_action(app, aid).completed_by_id == world.safety.id
 
 
 # --- verify ---
@@ -106,7 +96,7 @@ def test_the_person_who_completed_it_is_refused_clearly(app, sup, world, aid):
         assert response.status_code == 422
         assert "someone other than the person who completed it must verify it" in html
         assert "Looks fine to me" in html
-    assert action(app, aid).status == "done"
+    assert fetch_action(app, aid).status == "done"
 
 
 def test_the_board_does_not_offer_verify_to_the_person_who_completed_it(app, sup, world, aid):
@@ -130,10 +120,10 @@ def test_someone_else_verifies_it_and_the_report_is_fixed_without_a_summary(
     _done(app, world, aid)
     data = {"version": version(app, aid), "next": "/closeout", "note": "Checked the guard"}
     assert post(safety, f"/closeout/actions/{aid}/verify", data).status_code == 303
-    saved = action(app, aid)
+    saved = fetch_action(app, aid)
     assert saved.status == "verified" and saved.verified_by_id == world.safety.id
     assert saved.verification_note == "Checked the guard"
-    assert report(app, rid).status == "fixed"  # no "what we fixed" summary yet
+    assert fetch(app, rid).status == "fixed"  # no "what we fixed" summary yet
 
 
 def test_the_report_closes_once_verified_when_the_summary_exists(app, safety, world, rid, aid):
@@ -145,7 +135,7 @@ def test_the_report_closes_once_verified_when_the_summary_exists(app, safety, wo
     response = post(safety, f"/closeout/actions/{aid}/verify", data, headers=HX)
     assert response.status_code == 200
     assert 'hx-swap-oob="afterbegin:#cards-verified"' in text(response)
-    closed = report(app, rid)
+    closed = fetch(app, rid)
     assert closed.status == "closed" and closed.closed_at is not None
 
 
@@ -157,8 +147,8 @@ def test_the_report_waits_for_every_action(app, safety, world, rid, aid):
     _done(app, world, aid)
     data = {"version": version(app, aid), "next": "/closeout", "note": "Checked"}
     post(safety, f"/closeout/actions/{aid}/verify", data)
-    assert report(app, rid).status == "in_progress"
-    assert action(app, other).status == "open"
+    assert fetch(app, rid).status == "in_progress"
+    assert fetch_action(app, other).status == "open"
 
 
 def test_not_fixed_sends_it_back_open_with_the_reason(app, safety, world, rid, aid):
@@ -168,10 +158,10 @@ def test_not_fixed_sends_it_back_open_with_the_reason(app, safety, world, rid, a
     html = text(response)
     assert response.status_code == 200
     assert 'hx-swap-oob="afterbegin:#cards-later"' in html
-    saved = action(app, aid)
+    saved = fetch_action(app, aid)
     assert saved.status == "open" and saved.completed_by_id is None
     assert ("action_reopened", "The guard is loose") in _events(app, rid)
-    assert report(app, rid).status == "in_progress"
+    assert fetch(app, rid).status == "in_progress"
 
 
 def test_reopen_answers_only_posts(app, safety, world, aid):
@@ -188,7 +178,7 @@ def test_reassign_gives_it_to_another_site_staff_member_who_is_told(app, sup, wo
     html = text(response)
     assert response.status_code == 200 and cards(html) == [aid]
     assert "Owner: safety" in html and "hx-swap-oob" in html  # in place, fresh counts
-    assert action(app, aid).owner_id == world.safety.id
+    assert fetch_action(app, aid).owner_id == world.safety.id
     with app.app_context():
         mail = db.session.scalars(select(OutboxMessage.kind)).all()
     assert "action_assigned" in mail
@@ -202,7 +192,7 @@ def test_the_reassign_form_offers_the_active_triage_staff_of_the_site(app, sup, 
 
 
 def test_a_new_due_date_needs_a_reason_and_keeps_the_old_one_on_record(app, sup, world, rid, aid):
-    old = action(app, aid).due_on
+    old = fetch_action(app, aid).due_on
     new = today(app, world.site_a) + timedelta(days=2)
     data = {
         "version": version(app, aid),
@@ -213,14 +203,14 @@ def test_a_new_due_date_needs_a_reason_and_keeps_the_old_one_on_record(app, sup,
     response = post(sup, f"/closeout/actions/{aid}/due", data, headers=HX)
     assert response.status_code == 200
     assert 'hx-swap-oob="afterbegin:#cards-this_week"' in text(response)
-    assert action(app, aid).due_on == new
+    assert fetch_action(app, aid).due_on == new
     note = f"{old.isoformat()} → {new.isoformat()}: Parts arrive Monday"
     assert ("action_due_changed", note) in _events(app, rid)
 
 
 def test_the_due_form_shows_the_current_date(app, sup, aid):
     html = text(sup.get(f"/closeout/actions/{aid}/due", headers=HX))
-    due = action(app, aid).due_on
+    due = fetch_action(app, aid).due_on
     assert "Currently due" in html and f'value="{due.isoformat()}"' in html
     assert 'type="date"' in html
 
@@ -231,9 +221,9 @@ def test_cancel_takes_the_card_off_the_board(app, sup, world, rid, aid):
     html = text(response)
     assert response.status_code == 200 and cards(html) == []
     assert 'id="title-later">Later <span class="count">0</span>' in html
-    saved = action(app, aid)
+    saved = fetch_action(app, aid)
     assert saved.status == "cancelled" and saved.cancel_reason == "Machine scrapped"
-    assert report(app, rid).status == "acknowledged"  # no action counts any more
+    assert fetch(app, rid).status == "acknowledged"  # no action counts any more
 
 
 def test_a_card_that_leaves_the_filtered_board_is_removed(app, sup, world, aid):
@@ -295,7 +285,7 @@ def test_work_orders_and_high_potential_show_on_the_card(app, sup, world, rid):
         rid,
         world.safety,
         world.supervisor_a,
-        control_level="ppe",
+        level="ppe",
         work_order_ref="WO-4411",
         work_order_url="https://cmms.example/wo/4411",
     )
@@ -317,4 +307,4 @@ def test_actions_of_a_dismissed_report_cannot_change(app, sup, world, rid, aid):
     response = post(sup, f"/closeout/actions/{aid}/complete", data, headers=HX)
     # a refused step: 409 on every surface (web/answers.py)
     assert response.status_code == 409 and "What you typed: “Done anyway”" in text(response)
-    assert action(app, aid).status == "open"
+    assert fetch_action(app, aid).status == "open"

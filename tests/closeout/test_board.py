@@ -12,17 +12,8 @@ from portal.closeout import board
 from portal.extensions import db
 from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report
-from tests.closeout.helpers import (
-    HX,
-    add_action,
-    cards,
-    change,
-    column,
-    count,
-    new_report,
-    text,
-)
-from tests.factories import make_user
+from tests.closeout.helpers import cards, column, count
+from tests.factories import HX, add_action, change, make_user, new_report, text
 from tests.statements import counting
 
 
@@ -87,15 +78,15 @@ def test_due_dates_are_days_at_the_site(app, client, login, world, monkeypatch):
     """At 03:00 UTC on 2 Dec it is already 2 Dec in Madrid but still 1 Dec in Chicago."""
     monkeypatch.setattr(board, "now", lambda: datetime(2026, 12, 2, 3, 0))
     due = date(2026, 12, 1)
-    at_a = add_action(app, new_report(app, world.location_a), world.admin, world.admin, due=due)
-    at_b = add_action(app, new_report(app, world.location_b), world.admin, world.admin, due=due)
+    at_a = add_action(app, new_report(app, world.location_a), world.admin, world.admin, due_on=due)
+    at_b = add_action(app, new_report(app, world.location_b), world.admin, world.admin, due_on=due)
     login.as_(world.admin)
     html = text(client.get("/closeout"))
     assert cards(column(html, "overdue")) == [at_a]
     assert cards(column(html, "this_week")) == [at_b]
     assert "1 day overdue" in column(html, "overdue")
     week_end = add_action(
-        app, new_report(app, world.location_b), world.admin, world.admin, due=date(2026, 12, 8)
+        app, new_report(app, world.location_b), world.admin, world.admin, due_on=date(2026, 12, 8)
     )
     html = text(client.get("/closeout"))
     assert week_end in cards(column(html, "later"))  # 1 Dec + 7 days is next week

@@ -7,7 +7,8 @@ from sqlalchemy import text as sql
 
 from portal.domain import corrective
 from portal.extensions import db
-from tests.closeout.helpers import HX, action, change, post, text, version
+from tests.closeout.helpers import version
+from tests.factories import HX, change, fetch_action, post, text
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
@@ -25,7 +26,7 @@ def test_a_stale_form_gets_the_fresh_card_and_keeps_the_typed_note(
     assert f'name="version" type="hidden" value="{shown + 1}"' in html  # against the latest
     assert "Owner: admin" in html  # the fresh card
     assert ("<html" in html) is (not headers)
-    assert action(app, aid).status == "open"
+    assert fetch_action(app, aid).status == "open"
 
 
 def test_sending_the_kept_form_again_then_works(app, safety, world, aid):
@@ -34,7 +35,7 @@ def test_sending_the_kept_form_again_then_works(app, safety, world, aid):
     assert post(safety, f"/closeout/actions/{aid}/cancel", data, headers=HX).status_code == 409
     data["version"] = version(app, aid)
     assert post(safety, f"/closeout/actions/{aid}/cancel", data, headers=HX).status_code == 200
-    assert action(app, aid).status == "cancelled"
+    assert fetch_action(app, aid).status == "cancelled"
 
 
 def test_when_the_form_no_longer_applies_the_typed_text_is_quoted(app, safety, world, aid):
@@ -47,7 +48,7 @@ def test_when_the_form_no_longer_applies_the_typed_text_is_quoted(app, safety, w
     assert "Changed by sup.a a moment ago" in html
     assert "This action is “done” now: that no longer applies." in html
     assert "What you typed: “Not needed”" in html
-    assert action(app, aid).due_on.isoformat() != "2099-01-01"
+    assert fetch_action(app, aid).due_on.isoformat() != "2099-01-01"
 
 
 def test_a_write_lost_at_commit_is_a_conflict(app, sup, world, aid, monkeypatch):
@@ -67,7 +68,7 @@ def test_a_write_lost_at_commit_is_a_conflict(app, sup, world, aid, monkeypatch)
     assert response.status_code == 409
     assert "a moment ago — here is the latest." in text(response)
     assert "Guard fitted</textarea>" in text(response)
-    assert action(app, aid).status == "open"
+    assert fetch_action(app, aid).status == "open"
 
 
 def test_a_verification_of_an_action_someone_sent_back_is_a_conflict(app, world, login, aid):
@@ -84,4 +85,4 @@ def test_a_verification_of_an_action_someone_sent_back_is_a_conflict(app, world,
     assert response.status_code == 409
     assert "Changed by safety a moment ago" in html
     assert "This action is “open” now" in html and "What you typed: “Checked”" in html
-    assert action(app, aid).status == "open"
+    assert fetch_action(app, aid).status == "open"

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import ReportEvent
-from tests.closeout.helpers import HX, action, change, jpeg, post, text, today, version
+from tests.closeout.helpers import version
+from tests.factories import HX, change, fetch_action, jpeg, post, text, today
 
 
 def _event_count(app, rid: int) -> int:
@@ -40,7 +41,7 @@ def test_completing_without_a_note_is_refused(app, sup, rid, aid, headers):
     html = text(response)
     assert response.status_code == 422 and "Say what was done." in html
     assert ("<html" in html) is (not headers)
-    assert action(app, aid).status == "open" and _event_count(app, rid) == before
+    assert fetch_action(app, aid).status == "open" and _event_count(app, rid) == before
 
 
 def test_a_corrupt_photo_keeps_the_note_and_stores_nothing(app, sup, rid, aid):
@@ -52,7 +53,7 @@ def test_a_corrupt_photo_keeps_the_note_and_stores_nothing(app, sup, rid, aid):
     assert "This photo could not be read." in html
     assert "Guard fitted</textarea>" in html  # the note is kept
     assert "Attach it again if you chose one." in html  # a file input cannot be refilled
-    assert action(app, aid).status == "open" and _event_count(app, rid) == before
+    assert fetch_action(app, aid).status == "open" and _event_count(app, rid) == before
     assert _uploads(app) == []
 
 
@@ -65,7 +66,7 @@ def test_a_photo_is_re_encoded_and_stored_with_the_completion(app, sup, world, a
     photo = (io.BytesIO(raw.getvalue()), "IMG_0001.jpg")
     response = _send(sup, app, aid, "complete", {"note": "Guard fitted", "photo": photo})
     assert response.status_code == 303
-    saved = action(app, aid)
+    saved = fetch_action(app, aid)
     assert saved.completion_photo in _uploads(app)
     assert (saved.completion_photo_width, saved.completion_photo_height) == (60, 40)
     stored = (Path(app.config["UPLOAD_DIR"]) / saved.completion_photo).read_bytes()
@@ -84,7 +85,7 @@ def test_a_photo_is_removed_again_when_the_change_is_not_saved(app, sup, world, 
     data = {"note": "Guard fitted", "photo": (io.BytesIO(jpeg()), "fix.jpg"), "version": 1}
     response = _send(sup, app, aid, "complete", data, HX)
     assert response.status_code == 409
-    assert _uploads(app) == [] and action(app, aid).completion_photo is None
+    assert _uploads(app) == [] and fetch_action(app, aid).completion_photo is None
 
 
 def test_an_action_without_a_photo_has_none_to_serve(app, sup, aid):
@@ -99,7 +100,7 @@ def test_verifying_or_sending_back_needs_a_note(app, safety, world, rid, aid, na
     html = text(response)
     assert response.status_code == 422
     assert "Say how you checked the fix, or why it does not hold." in html
-    assert action(app, aid).status == "done" and _event_count(app, rid) == before
+    assert fetch_action(app, aid).status == "done" and _event_count(app, rid) == before
 
 
 @pytest.mark.parametrize(
@@ -120,7 +121,7 @@ def test_reassigning_to_someone_who_cannot_own_it_is_refused(
     before = _event_count(app, rid)
     response = _send(sup, app, aid, "reassign", {"owner": value}, HX)
     assert response.status_code == 422 and message in text(response)
-    assert action(app, aid).owner_id == world.supervisor_a.id
+    assert fetch_action(app, aid).owner_id == world.supervisor_a.id
     assert _event_count(app, rid) == before
 
 
@@ -138,7 +139,7 @@ def test_reassigning_to_someone_who_cannot_own_it_is_refused(
 def test_a_bad_due_date_or_no_reason_is_refused_with_the_text_kept(
     app, sup, world, rid, aid, due, reason, message, kept
 ):
-    current = action(app, aid).due_on
+    current = fetch_action(app, aid).due_on
     day = today(app, world.site_a)
     plus3 = (day + timedelta(days=3)).isoformat()
     typed = {
@@ -151,7 +152,7 @@ def test_a_bad_due_date_or_no_reason_is_refused_with_the_text_kept(
     html = text(response)
     assert response.status_code == 422 and message in html
     assert kept.format(plus3=plus3) in html
-    assert action(app, aid).due_on == current and _event_count(app, rid) == before
+    assert fetch_action(app, aid).due_on == current and _event_count(app, rid) == before
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -159,7 +160,7 @@ def test_cancelling_needs_a_reason(app, sup, rid, aid, reason):
     before = _event_count(app, rid)
     response = _send(sup, app, aid, "cancel", {"reason": reason}, HX)
     assert response.status_code == 422 and "Give the reason for cancelling." in text(response)
-    assert action(app, aid).status == "open" and _event_count(app, rid) == before
+    assert fetch_action(app, aid).status == "open" and _event_count(app, rid) == before
 
 
 def test_a_note_that_is_too_long_is_refused_and_kept(app, sup, aid):
@@ -167,7 +168,7 @@ def test_a_note_that_is_too_long_is_refused_and_kept(app, sup, aid):
     response = _send(sup, app, aid, "complete", {"note": long}, HX)
     assert response.status_code == 422
     assert "Please keep this under 2000 characters." in text(response)
-    assert long in text(response) and action(app, aid).status == "open"
+    assert long in text(response) and fetch_action(app, aid).status == "open"
 
 
 @pytest.mark.parametrize("version_value", ["", "abc"])
@@ -176,4 +177,4 @@ def test_a_form_without_its_version_is_out_of_date(app, sup, aid, version_value)
     html = text(response)
     assert response.status_code == 422
     assert "This form is out of date. Reload the board and try again." in html
-    assert "Scrapped</textarea>" in html and action(app, aid).status == "open"
+    assert "Scrapped</textarea>" in html and fetch_action(app, aid).status == "open"

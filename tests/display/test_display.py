@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.display.conftest import RAW, REPORTER, closed_report
-
-HX = {"HX-Request": "true"}
+from tests.factories import HX, NAME, RAW, ROLE, make_closed, unpublish
 
 
 def test_the_display_shows_the_site_the_figures_and_the_report_qr(client, world):
@@ -67,8 +65,6 @@ def test_the_theme_is_dark_unless_light_is_asked(client, world, theme, body):
 
 
 def test_a_published_fix_appears_and_an_unpublished_one_disappears(app, client, world, published):
-    from tests.display.conftest import unpublish
-
     report_id = published(
         "A forklift reversed near a walkway.", fixed="Mirror fitted at the aisle."
     )
@@ -76,16 +72,14 @@ def test_a_published_fix_appears_and_an_unpublished_one_disappears(app, client, 
     assert f'data-report="{report_id}"' in html
     assert "A forklift reversed near a walkway." in html and "Mirror fitted at the aisle." in html
     assert "Engineering control" in html
-    with app.app_context():
-        unpublish(world, report_id)
+    unpublish(app, world, report_id)
     html = client.get("/display/alpha/content", headers=HX).get_data(as_text=True)
     assert f'data-report="{report_id}"' not in html
     assert "A forklift reversed near a walkway." not in html
 
 
 def test_a_closed_but_unpublished_report_is_not_shown(app, client, world):
-    with app.app_context():
-        closed_report(world, fixed="A secret fix")
+    make_closed(app, world, summary="A secret fix")
     html = client.get("/display/alpha").get_data(as_text=True)
     assert "A secret fix" not in html and 'data-testid="fix"' not in html
 
@@ -95,8 +89,8 @@ def test_no_reporter_identity_or_raw_text_reaches_the_screen(client, world, publ
     for path, headers in (("/display/alpha", {}), ("/display/alpha/content", HX)):
         html = client.get(path, headers=headers).get_data(as_text=True)
         assert 'data-testid="fix"' in html
-        assert REPORTER not in html and "Marcus" not in html and RAW not in html
-        assert "worker" not in html.lower()  # the reporter's role
+        assert NAME not in html and "Marcus" not in html and RAW not in html
+        assert ROLE not in html.lower()  # the reporter's role
 
 
 def test_another_sites_fix_is_not_on_this_screen(client, world, published):

@@ -4,10 +4,9 @@ language, and a new report within the figures' cache time; a 304 costs one tiny 
 from __future__ import annotations
 
 from portal.web import cache
-from tests.display.conftest import closed_report, publish, unpublish
+from tests.factories import HX, make_closed, publish, unpublish
 from tests.statements import counting
 
-HX = {"HX-Request": "true"}
 URL = "/display/alpha/content"
 
 
@@ -36,16 +35,13 @@ def test_the_page_carries_the_same_etag_the_poll_answers_with(client, world):
 
 
 def test_publishing_and_unpublishing_change_the_etag(app, client, world):
-    with app.app_context():
-        report_id = closed_report(world)
+    report_id = make_closed(app, world).id
     before = _etag(client)
-    with app.app_context():
-        publish(world, report_id)
+    publish(app, world, report_id)
     published = _etag(client)
     assert published != before
     assert client.get(URL, headers={**HX, "If-None-Match": before}).status_code == 200
-    with app.app_context():
-        unpublish(world, report_id)
+    unpublish(app, world, report_id)
     assert _etag(client) not in (before, published)
 
 
@@ -67,8 +63,7 @@ def test_the_language_of_the_browser_counts_when_none_is_asked(client, world):
 
 def test_a_new_report_changes_the_etag_once_the_figures_are_due(app, client, world):
     before = _etag(client)
-    with app.app_context():
-        closed_report(world)  # a report received (and closed) this month: not published
+    make_closed(app, world)  # a report received (and closed) this month: not published
     assert _etag(client) == before  # the figures are remembered for a while ...
     with app.app_context():
         cache.clear(cache.DISPLAY_FIGURES)  # ... the cache time has passed
@@ -78,8 +73,7 @@ def test_a_new_report_changes_the_etag_once_the_figures_are_due(app, client, wor
 def test_the_figures_are_remembered_only_for_the_configured_time(app, client, world):
     app.config["DISPLAY_FIGURES_SECONDS"] = 0
     before = _etag(client)
-    with app.app_context():
-        closed_report(world)
+    make_closed(app, world)
     assert _etag(client) != before
 
 

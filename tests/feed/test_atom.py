@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 from portal.extensions import db
 from portal.models import Report
-from tests.feed.conftest import PUBLIC_WHAT, SUMMARY, make_closed, photo_public, publish
+from tests.factories import PUBLIC_WHAT, SUMMARY, make_closed, photo_public, publish
 
 NS = {"a": "http://www.w3.org/2005/Atom"}
 

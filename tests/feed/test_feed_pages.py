@@ -10,7 +10,7 @@ import pytest
 from portal.extensions import db
 from portal.feed import pages
 from portal.models import Report
-from tests.feed.conftest import PUBLIC_WHAT, SUMMARY, make_closed, publish, unpublish
+from tests.factories import PUBLIC_WHAT, SUMMARY, make_closed, publish, unpublish
 
 
 def _html(client, url: str, **kwargs) -> str:

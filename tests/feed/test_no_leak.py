@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.feed.conftest import NAME, PUBLIC_WHAT, RAW, ROLE, ROLE_LABEL, make_closed, photo_public
-from tests.feed.conftest import publish as publish_fix
+from tests.factories import NAME, PUBLIC_WHAT, RAW, ROLE, ROLE_LABEL, make_closed, photo_public
+from tests.factories import publish as publish_fix
 
 PUBLIC = ("/feed", "/feed/alpha", "/feed.atom", "/feed/alpha.atom", "/feed?lang=es")
 

@@ -3,7 +3,7 @@ is published; every other photo (raw report photos included) answers 404."""
 
 from __future__ import annotations
 
-from tests.feed.conftest import JPEG, photo_public, publish, unpublish
+from tests.factories import JPEG, photo_public, publish, unpublish
 
 
 def test_a_marked_photo_of_a_published_fix_is_served_without_a_cookie(app, client, world, closed):

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from portal.domain import corrective, loop, publishing
+from portal.domain import loop, publishing
 from portal.extensions import db
-from portal.lib import codes
-from portal.models import Location, Report, Site, User
-
-RAW = "Marcus nearly got hit by FL-07 reversing, it was Dave driving again"
+from portal.models import Report, Site, User
+from tests.factories import RAW, make_closed
 
 
 @pytest.fixture
 def closed(app, world):
     """A named reporter's report at site A, fixed, verified and summarised: Closed."""
-    with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.code == world.location_a))
-        answers = loop.NewReport(
-            RAW, "Dock 1", "serious_injury", None, "Marcus", "worker", "qr", "en"
-        )
-        nonce = codes.random_code(20)
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash("k", nonce),
-            submission_key=codes.submission_key(nonce),
-        )
-        safety = db.session.get(User, world.safety.id)
-        supervisor = db.session.get(User, world.supervisor_a.id)
-        new = corrective.NewAction("Fit a mirror", "engineering", supervisor, date(2030, 1, 1))
-        action = corrective.add(report, safety, new)
-        corrective.complete(action, supervisor, note="Fitted")
-        corrective.verify(action, safety, note="Checked")
-        loop.write_summary(report, safety, summary="A mirror at the aisle end.", not_public=False)
-        db.session.commit()
-        yield report.id
+    return make_closed(app, world, summary="A mirror at the aisle end.").id
 
 
 def _users(world):

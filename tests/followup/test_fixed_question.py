@@ -12,7 +12,7 @@ import pytest
 from portal.followup import verdicts
 from portal.lib import tokens
 from portal.models import ReportStatus
-from tests.report_page.conftest import act, add_action, fetch, make_report, step
+from tests.factories import act, add_action, change, fetch, make_report
 
 FIXED_TOKEN = re.compile(r'id="fixed-token" name="token" type="hidden" value="([^"]+)"')
 QUESTION = "Is it fixed?"
@@ -44,12 +44,12 @@ def _fix(app, world, report_id: int, **kwargs) -> int:
     action = add_action(
         app, report_id, world.safety, owner=world.supervisor_a, visible=True, **kwargs
     )
-    step(app, action, world.supervisor_a, "complete", note="Guard bolted on.")
+    change(app, action, world.supervisor_a, "complete", note="Guard bolted on.")
     return action
 
 
 def _close(app, world, report_id: int, action: int) -> None:
-    step(app, action, world.safety, "verify", note="Checked on the night shift.")
+    change(app, action, world.safety, "verify", note="Checked on the night shift.")
     act(app, report_id, world.safety, "write_summary", summary="A guard.", not_public=False)
 
 
@@ -265,7 +265,7 @@ def test_only_visible_actions_show_in_plain_words_without_names(app, world, clie
     add_action(
         app, made.id, world.safety, owner=world.safety, description="Discipline talk", visible=False
     )
-    step(app, shown, world.supervisor_a, "complete", note="sup.a bolted it")
+    change(app, shown, world.supervisor_a, "complete", note="sup.a bolted it")
     html = _lookup(client, made.code).get_data(as_text=True)
     assert "A guard will be fitted — due " in html
     assert re.search(r"<p class=\"fix-state\">Done \d{1,2} [A-Z][a-z]{2}", html)

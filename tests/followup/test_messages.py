@@ -9,7 +9,7 @@ import re
 import pytest
 
 from portal.lib import tokens
-from tests.report_page.conftest import act, fetch, make_report
+from tests.factories import act, fetch, make_report
 
 ANSWER_TOKEN = re.compile(r'id="token" name="token" type="hidden" value="([^"]+)"')
 

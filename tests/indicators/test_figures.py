@@ -1,4 +1,4 @@
-"""Each indicator against figures worked out by hand on tests/indicators/small_world.py."""
+"""Each indicator against figures worked out by hand on tests/factories/small_world.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.indicators import actions, participation, reports, splits, themes
 from portal.models import ExposureHours
-from tests.indicators.small_world import NOW
+from tests.factories.small_world import NOW
 
 
 def test_counts_leave_out_merged_dismissed_and_other_months(small, ctx):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import select, update
@@ -14,10 +15,9 @@ from sqlalchemy import select, update
 from portal.domain import loop
 from portal.extensions import db
 from portal.insights import exports
-from portal.lib import codes
 from portal.models import Asset, Category, Location, Report, Site, User
-from tests.closeout.helpers import add_action, change, today
-from tests.factories import make_user
+from tests.factories import act, add_action, change, make_user, new_report, today
+from tests.factories.reports import PAGE_WHAT, PAGE_WHERE
 from tests.statements import counting
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -27,41 +27,8 @@ REPORTS = f"/insights/export/reports.csv?{RANGE}"
 ACTIONS = f"/insights/export/actions.csv?{RANGE}"
 
 
-def submit(
-    app,
-    code: str,
-    *,
-    at: datetime = IN_RANGE,
-    what: str = "A pallet leaned over the walkway and nearly fell on a picker.",
-    where: str = "Dock 1, door 4",
-    name: str | None = None,
-    role: str | None = None,
-    words: str | None = None,
-) -> int:
-    """A report submitted through loop.submit at the location with this code, at `at` (UTC)."""
-    with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.code == code))
-        answers = loop.NewReport(what, where, "serious_injury", words, name, role, "qr", "en")
-        nonce = codes.random_code(20)
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash("k", nonce),
-            submission_key=codes.submission_key(nonce),
-            at=at,
-        )
-        db.session.commit()
-        return report.id
-
-
-def act(app, report_id: int, persona, step: str, **kwargs) -> None:
-    """One loop step on a report as a persona, committed."""
-    with app.app_context():
-        report = db.session.get(Report, report_id)
-        if "into" in kwargs:
-            kwargs["into"] = db.session.get(Report, kwargs["into"])
-        getattr(loop, step)(report, db.session.get(User, persona.id), **kwargs)
-        db.session.commit()
+# every report of these tests is in the export's range unless `at` says otherwise
+submit = partial(new_report, what=PAGE_WHAT, where=PAGE_WHERE, at=IN_RANGE)
 
 
 def table(response) -> list[dict[str, str]]:
@@ -212,7 +179,7 @@ def test_the_reporters_name_and_receipt_hash_are_nowhere_in_either_file(app, cli
 
 
 def test_a_triaged_report_shows_its_triage_fields(app, client, login, world):
-    rid = submit(app, world.location_a, words="He would have lost a hand")
+    rid = submit(app, world.location_a, potential="He would have lost a hand")
     with app.app_context():
         location_id = db.session.scalar(
             select(Location.id).where(Location.code == world.location_a)
@@ -263,14 +230,14 @@ def test_dismissed_and_merged_reports_are_exported_with_their_status(app, client
 def test_actions_show_their_steps_people_and_days_overdue(app, client, login, world):
     rid = submit(app, world.location_a)
     site_today = today(app, world.site_a)
-    late = add_action(app, rid, world.admin, world.supervisor_a, due=site_today - timedelta(3))
-    due_today = add_action(app, rid, world.admin, world.supervisor_a, due=site_today)
+    late = add_action(app, rid, world.admin, world.supervisor_a, due_on=site_today - timedelta(3))
+    due_today = add_action(app, rid, world.admin, world.supervisor_a, due_on=site_today)
     checked = add_action(
         app, rid, world.admin, world.supervisor_a, days=-5, work_order_ref="WO-1234"
     )
     change(app, checked, world.supervisor_a, "complete", note="guard fitted")
     change(app, checked, world.safety, "verify", note="checked it")
-    dropped = add_action(app, rid, world.admin, world.supervisor_a, control_level="ppe")
+    dropped = add_action(app, rid, world.admin, world.supervisor_a, level="ppe")
     change(app, dropped, world.safety, "cancel", reason="the press was scrapped")
     login.as_(world.viewer_a)
     by_id = {int(row["Action"]): row for row in table(client.get(ACTIONS))}
@@ -315,7 +282,7 @@ def test_formula_payloads_are_neutralised_in_every_free_text_column(app, client,
         world.location_a,
         where=PAYLOADS["where"],
         what=PAYLOADS["what"],
-        words=PAYLOADS["words"],
+        potential=PAYLOADS["words"],
     )
     dropped = add_action(app, rid, world.admin, world.supervisor_a, description=PAYLOADS["action"])
     change(app, dropped, world.safety, "cancel", reason=PAYLOADS["cancel"])

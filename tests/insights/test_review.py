@@ -14,8 +14,7 @@ from portal.extensions import db
 from portal.insights import review
 from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report, User
-from tests.access import LIST, PERSONAS
-from tests.indicators.small_world import NOW, Small
+from tests.factories.small_world import NOW, Small
 from tests.statements import counting
 
 
@@ -211,16 +210,6 @@ def test_the_page_proposes_the_candidate_and_leaves_room_to_decide(client, login
 
 
 # --- the page: access, month, printing ---------------------------------------------------
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_signed_in_persona_may_open_the_review(client, login, world, persona):
-    if persona != "anonymous":
-        login.as_(getattr(world, persona))
-    response = client.get("/insights/review")
-    assert response.status_code == LIST[persona][0]
-    if persona == "anonymous":
-        assert "/login" in response.headers["Location"]
 
 
 def test_supervisor_of_b_sees_no_site_a_data(client, login, world, small):

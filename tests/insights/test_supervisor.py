@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.closeout.helpers import add_action, new_report, today
+from tests.factories import add_action, new_report, today
 
 
 def page(client) -> str:
@@ -26,7 +26,7 @@ def test_my_actions_and_what_falls_due(app, client, login, world):
         rid,
         world.safety,
         world.supervisor_a,
-        due=day - timedelta(days=3),
+        due_on=day - timedelta(days=3),
         description="Strap the pallets at dock one",
     )
     add_action(
@@ -34,7 +34,7 @@ def test_my_actions_and_what_falls_due(app, client, login, world):
         rid,
         world.safety,
         world.safety,
-        due=day + timedelta(days=2),
+        due_on=day + timedelta(days=2),
         description="Paint the walkway lines",
     )
     add_action(
@@ -42,7 +42,7 @@ def test_my_actions_and_what_falls_due(app, client, login, world):
         rid,
         world.safety,
         world.safety,
-        due=day + timedelta(days=20),
+        due_on=day + timedelta(days=20),
         description="Replace the racking upright",
     )
     login.as_(world.supervisor_a)

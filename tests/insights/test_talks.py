@@ -17,8 +17,7 @@ from portal.extensions import db
 from portal.insights import talk_words
 from portal.lib.timeutil import utcnow
 from portal.models import DEFAULT_CATEGORIES, Category, CorrectiveAction, Report, Site, User
-from tests.access import PERSONAS, READ
-from tests.indicators.small_world import build
+from tests.factories.small_world import build, report_row
 from tests.test_i18n import messages_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,28 +41,18 @@ class Themes:
 
 
 def _report(site: Site, location_id: int, days_ago: int, n: str, **fields: object) -> Report:
-    created = utcnow() - timedelta(days=days_ago)
-    values: dict[str, object] = {
-        "site": site,
-        "location_id": location_id,
-        "where_text": "at the spot",
+    """A stored report of `days_ago` days ago at a place of the small world (acknowledged,
+    unless `fields` say otherwise)."""
+    values = {
         "what_happened": f"Near miss {n}",
-        "potential_outcome": "serious_injury",
-        "channel": "qr",
-        "language": "en",
         "status": "acknowledged",
-        "created_at": created,
-        "receipt_hash": f"talk-receipt-{n}",
-        "submission_key": f"talk-key-{n}",
-        "local_month": created.strftime("%Y-%m"),
         "local_hour": 9,
         "quality": 2,
         "severity": 3,
+        **fields,
     }
-    values.update(fields)
-    report = Report(**values)
-    db.session.add(report)
-    return report
+    created = utcnow() - timedelta(days=days_ago)
+    return report_row(f"talk-{n}", created=created, site=site, location_id=location_id, **values)
 
 
 @pytest.fixture
@@ -154,25 +143,8 @@ def sheet(html: str) -> str:
     return html[html.index('<article class="talk-sheet"') : html.index("</article>")]
 
 
-# access: like reading an object of the theme's site
-
-CASES = [
-    pytest.param(path, persona, site, READ[persona][site == "b"], id=f"{path} {persona} {site}")
-    for path in ("/insights/themes", "/insights/themes/talk")
-    for persona in PERSONAS
-    for site in ("a", "b")
-]
-
-
-@pytest.mark.parametrize(("path", "persona", "site", "expected"), CASES)
-def test_access_follows_the_theme_site(client, login, world, themes, path, persona, site, expected):
-    if persona != "anonymous":
-        login.as_(getattr(world, persona))
-    args = themes.dock if site == "a" else themes.aisle
-    response = client.get(path, query_string=args)
-    assert response.status_code == expected
-    if expected == 302:
-        assert "/login" in response.headers["Location"]
+# access: like reading an object of the theme's site (the route matrix,
+# tests/security/test_access_matrix.py); here, the theme's site is the asset's
 
 
 def test_an_asset_theme_at_another_site_is_not_found(client, login, world, themes):

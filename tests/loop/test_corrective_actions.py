@@ -9,17 +9,16 @@ from sqlalchemy import func, select
 
 from portal.domain import corrective, loop
 from portal.extensions import db
-from portal.lib import codes
 from portal.models import (
     ActionStatus,
     Category,
-    Location,
     OutboxMessage,
     Report,
     ReportEvent,
     ReportStatus,
     User,
 )
+from tests.factories import submit
 
 TODAY = date(2026, 12, 1)
 
@@ -58,17 +57,7 @@ class Ctx:
 @pytest.fixture
 def ctx(app, world):
     with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.code == world.location_a))
-        answers = loop.NewReport(
-            "Press guard missing", "Press 2", "serious_injury", None, None, None, "qr", "en"
-        )
-        nonce = codes.random_code(20)
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash("k", nonce),
-            submission_key=codes.submission_key(nonce),
-        )
+        report, _ = submit(world.location_a, "Press guard missing", where="Press 2")
         db.session.commit()
         yield Ctx(world, report.id)
 

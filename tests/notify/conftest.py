@@ -1,6 +1,5 @@
 """Notification fixtures: a real SMTP server (aiosmtpd) and a real webhook receiver
-(http.server), both on 127.0.0.1 and stopped after the test; reports made through loop.submit
-and actions through portal/domain/corrective.py."""
+(http.server), both on 127.0.0.1 and stopped after the test."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,14 +16,6 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask import Flask
-from sqlalchemy import select
-
-from portal.domain import corrective, loop
-from portal.extensions import db
-from portal.lib import codes
-from portal.models import Location, OutboxMessage, Report, User
-from tests import factories
 
 
 def _free_port() -> int:
@@ -154,88 +144,3 @@ def webhook() -> Iterator[Hook]:
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-
-# --- the domain, the way the portal drives it --------------------------------------------------
-
-
-def submit_report(
-    app: Flask,
-    code: str,
-    *,
-    potential: str = "minor_injury",
-    what: str = "A pallet leaned over the walkway",
-    at: datetime | None = None,
-) -> int:
-    """A report submitted through loop.submit at the location with this code; its id."""
-    with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.code == code))
-        answers = loop.NewReport(what, location.name, potential, None, None, None, "qr", "en")
-        nonce = codes.random_code(20)
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash("k", nonce),
-            submission_key=codes.submission_key(nonce),
-            at=at,
-        )
-        db.session.commit()
-        return report.id
-
-
-def add_action(
-    app: Flask,
-    report_id: int,
-    *,
-    by: factories.Persona,
-    owner: factories.Persona,
-    due_on: date,
-    description: str = "Fit a guard rail along the walkway",
-) -> int:
-    """A corrective action added through corrective.add; its id."""
-    with app.app_context():
-        report = db.session.get(Report, report_id)
-        actor = db.session.get(User, by.id)
-        new = corrective.NewAction(
-            description, "engineering", db.session.get(User, owner.id), due_on
-        )
-        action = corrective.add(report, actor, new)
-        db.session.commit()
-        return action.id
-
-
-def mark_high_potential(app: Flask, report_id: int, by: factories.Persona) -> None:
-    """Classify the report with severity 5: high-potential through loop.classify."""
-    from portal.models import Category
-
-    with app.app_context():
-        report = db.session.get(Report, report_id)
-        category = db.session.scalar(select(Category).order_by(Category.id))
-        actor = db.session.get(User, by.id)
-        loop.classify(report, actor, category=category, domain="safety", severity=5, likelihood=3)
-        db.session.commit()
-
-
-def outbox_rows(app: Flask, **where: Any) -> list[OutboxMessage]:
-    """Outbox rows (detached), oldest first, filtered by column values."""
-    with app.app_context():
-        query = select(OutboxMessage).filter_by(**where).order_by(OutboxMessage.id)
-        rows = list(db.session.scalars(query))
-        for row in rows:
-            db.session.expunge(row)
-        return rows
-
-
-def deliver(app: Flask, now: datetime | None = None, limit: int = 100):
-    """One sender round, as `flask portal notify` runs it."""
-    from portal.notify import outbox
-
-    with app.app_context():
-        return outbox.deliver_pending(now=now, limit=limit)
-
-
-def remind(app: Flask, now: datetime | None = None):
-    from portal.notify import reminders
-
-    with app.app_context():
-        return reminders.queue_reminders(now=now)

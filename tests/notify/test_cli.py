@@ -8,11 +8,12 @@ import pytest
 
 from portal import cli
 from portal.lib.timeutil import utcnow
-from tests.notify.conftest import outbox_rows, submit_report
+from tests.factories import add_action, new_report
+from tests.notify.helpers import outbox_rows
 
 
 def test_notify_delivers_once_and_prints_counts(app, runner, world, mailbox):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     result = runner.invoke(args=["portal", "notify"])
     assert result.exit_code == 0, result.output
     assert result.output == "sent 2, retrying 0, failed 0\n"
@@ -20,7 +21,7 @@ def test_notify_delivers_once_and_prints_counts(app, runner, world, mailbox):
 
 
 def test_notify_reports_retries_when_mail_is_down(app, runner, world):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     result = runner.invoke(args=["portal", "notify"])
     assert result.exit_code == 0, result.output
     assert result.output == "sent 0, retrying 2, failed 0\n"
@@ -28,13 +29,13 @@ def test_notify_reports_retries_when_mail_is_down(app, runner, world):
 
 
 def test_notify_loop_keeps_delivering_until_interrupted(app, runner, world, mailbox, monkeypatch):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     pauses = []
 
     def pause(stop, seconds):
         pauses.append(seconds)
         if len(pauses) == 1:
-            submit_report(app, world.location_a)  # arrives between two rounds
+            new_report(app, world.location_a, outcome="minor_injury")  # arrives between two rounds
             return False
         raise KeyboardInterrupt
 
@@ -55,7 +56,7 @@ def test_notify_retry_failed_puts_given_up_messages_back(app, runner, world, mai
     from portal.extensions import db
     from portal.models import OutboxMessage
 
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     with app.app_context():
         db.session.query(OutboxMessage).update({"status": "failed", "attempts": 8})
         db.session.commit()
@@ -67,7 +68,7 @@ def test_notify_retry_failed_puts_given_up_messages_back(app, runner, world, mai
 
 
 def test_remind_queues_and_prints_counts(app, runner, world):
-    submit_report(app, world.location_a, at=utcnow() - timedelta(hours=30))
+    new_report(app, world.location_a, outcome="minor_injury", at=utcnow() - timedelta(hours=30))
     first = runner.invoke(args=["portal", "remind"])
     second = runner.invoke(args=["portal", "remind"])
     assert first.exit_code == 0, first.output
@@ -87,11 +88,9 @@ def test_the_commands_explain_themselves(runner, command):
 
 
 def test_remind_without_digests_only_escalates(app, runner, world):
-    from tests.notify.conftest import add_action
-
-    report_id = submit_report(app, world.location_a)
+    report_id = new_report(app, world.location_a, outcome="minor_injury")
     add_action(app, report_id, by=world.safety, owner=world.supervisor_a, due_on=utcnow().date())
-    submit_report(app, world.location_a, at=utcnow() - timedelta(hours=30))
+    new_report(app, world.location_a, outcome="minor_injury", at=utcnow() - timedelta(hours=30))
 
     hourly = runner.invoke(args=["portal", "remind", "--no-digests"])
     morning = runner.invoke(args=["portal", "remind"])

@@ -11,8 +11,8 @@ from portal.extensions import db
 from portal.lib.timeutil import utcnow
 from portal.models import OutboxStatus, Report, User
 from portal.notify import outbox
-from tests.factories import form_token, report_answers
-from tests.notify.conftest import add_action, deliver, outbox_rows, submit_report
+from tests.factories import add_action, form_token, new_report, report_answers
+from tests.notify.helpers import deliver, outbox_rows
 
 
 def test_a_new_report_mails_the_sites_safety_manager_and_supervisor_only(
@@ -44,7 +44,7 @@ def test_a_new_report_mails_the_sites_safety_manager_and_supervisor_only(
 
 
 def test_site_b_staff_hear_only_of_site_b(app, world, mailbox):
-    submit_report(app, world.location_b)
+    new_report(app, world.location_b, outcome="minor_injury")
     deliver(app)
     assert [to for _sender, (to,) in mailbox.envelopes] == ["sup.b@test.example"]
     assert mailbox.subjects_to("sup.b@test.example") == [
@@ -67,7 +67,7 @@ def test_a_serious_injury_potential_is_flagged_high_potential_in_the_subject(
 def test_assigning_a_report_mails_the_new_owner_only(app, world, mailbox):
     from portal.domain import loop
 
-    report_id = submit_report(app, world.location_a)
+    report_id = new_report(app, world.location_a, outcome="minor_injury")
     deliver(app)
     mailbox.messages.clear()
     with app.app_context():
@@ -83,11 +83,18 @@ def test_assigning_a_report_mails_the_new_owner_only(app, world, mailbox):
 
 
 def test_a_new_action_mails_its_owner_with_the_due_date(app, world, mailbox):
-    report_id = submit_report(app, world.location_a)
+    report_id = new_report(app, world.location_a, outcome="minor_injury")
     deliver(app)
     mailbox.messages.clear()
     due = utcnow().date() + timedelta(days=7)
-    add_action(app, report_id, by=world.safety, owner=world.supervisor_a, due_on=due)
+    add_action(
+        app,
+        report_id,
+        by=world.safety,
+        owner=world.supervisor_a,
+        due_on=due,
+        description="Fit a guard rail along the walkway",
+    )
 
     assert deliver(app).sent == 1
     (message,) = mailbox.messages
@@ -97,7 +104,7 @@ def test_a_new_action_mails_its_owner_with_the_due_date(app, world, mailbox):
 
 
 def test_each_message_carries_a_stable_message_id_of_its_row(app, world, mailbox):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     deliver(app)
     ids = {str(m["To"]): str(m["Message-ID"]) for m in mailbox.messages}
     with app.app_context():
@@ -115,7 +122,7 @@ def test_each_message_carries_a_stable_message_id_of_its_row(app, world, mailbox
 
 
 def test_nothing_is_sent_twice_by_later_rounds(app, world, mailbox):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     assert deliver(app).sent == 2
     assert deliver(app).sent == 0
     assert deliver(app, now=utcnow() + timedelta(hours=5)).sent == 0
@@ -123,8 +130,8 @@ def test_nothing_is_sent_twice_by_later_rounds(app, world, mailbox):
 
 
 def test_a_round_takes_at_most_its_limit(app, world, mailbox):
-    submit_report(app, world.location_a)
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
+    new_report(app, world.location_a, outcome="minor_injury")
     assert deliver(app, limit=3).sent == 3
     assert deliver(app, limit=3).sent == 1
     assert len(set(mailbox.message_ids())) == 4
@@ -147,7 +154,7 @@ def test_without_an_smtp_host_email_waits_pending_and_webhooks_still_go(
         )
         db.session.add(hook)
         db.session.commit()
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
 
     with caplog.at_level(logging.WARNING, logger="portal.notify.outbox"):
         first = deliver(app)

@@ -1,4 +1,5 @@
-"""The admin page of a site's extra recipients: who may keep it, adding, bad input, retiring."""
+"""The admin page of a site's extra recipients: adding, bad input, retiring (who may keep it
+is the route matrix's: tests/security/test_access_matrix.py)."""
 
 from __future__ import annotations
 
@@ -9,39 +10,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import SiteRecipient
-from tests.factories import post_form as post
+from tests.factories import post
 
-PERSONAS = ("admin", "safety", "supervisor_a", "supervisor_b", "viewer_a", "anonymous")
-
-# status by persona, for (site A, site B): admins and the site's own safety managers keep the
-# list; other staff of the site get 403; a site the user cannot see answers 404.
-KEEPERS = {
-    "admin": ("ok", "ok"),
-    "safety": ("ok", 404),
-    "supervisor_a": (403, 404),
-    "supervisor_b": (404, 403),
-    "viewer_a": (403, 404),
-    "anonymous": (302, 302),
-}
-ROUTES = [
-    ("GET", "/admin/sites/{site}/recipients", 200),
-    ("POST", "/admin/sites/{site}/recipients", 422),  # an empty form
-    ("POST", "/admin/recipients/{recipient}/retire", 303),
-    ("POST", "/admin/recipients/{recipient}/restore", 303),
-]
-CASES = [
-    pytest.param(
-        method,
-        url,
-        persona,
-        site,
-        ok if KEEPERS[persona][site == "b"] == "ok" else KEEPERS[persona][site == "b"],
-        id=f"{method} {url} {persona} {site}",
-    )
-    for method, url, ok in ROUTES
-    for persona in PERSONAS
-    for site in ("a", "b")
-]
 EMPTY = {"label": "", "channel": "email", "target": ""}
 
 
@@ -68,19 +38,6 @@ def _rows(app, site_id: int) -> list[tuple]:
             SiteRecipient.active,
         ).where(SiteRecipient.site_id == site_id)
         return list(db.session.execute(query.order_by(SiteRecipient.id)).tuples())
-
-
-@pytest.mark.parametrize(("method", "url", "persona", "site", "expected"), CASES)
-def test_access(app, client, login, world, ids, recipients, method, url, persona, site, expected):
-    if persona != "anonymous":
-        assert login.as_(getattr(world, persona)).status_code == 303
-    target = url.format(site=ids.site[site], recipient=recipients[site])
-    response = client.get(target) if method == "GET" else post(client, target, EMPTY)
-    assert response.status_code == expected
-    if expected == 302:
-        assert response.headers["Location"].startswith("/login?next=")
-    if expected != 303:
-        assert _rows(app, ids.site[site])[0][-1] is True  # nothing retired by a refused request
 
 
 @pytest.mark.parametrize(

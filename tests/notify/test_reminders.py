@@ -12,14 +12,8 @@ from portal.lib.sla import site_today
 from portal.lib.timeutil import utcnow
 from portal.models import OutboxMessage
 from portal.notify import reminders
-from tests.notify.conftest import (
-    add_action,
-    deliver,
-    mark_high_potential,
-    outbox_rows,
-    remind,
-    submit_report,
-)
+from tests.factories import add_action, mark_high_potential, new_report
+from tests.notify.helpers import deliver, outbox_rows, remind
 
 
 def _today_a():
@@ -36,7 +30,7 @@ def _action(app, world, report_id: int, days: int, description: str = "Fit a gua
 
 
 def test_an_owner_gets_one_digest_of_overdue_and_soon_due_actions_a_day(app, world, mailbox):
-    report_id = submit_report(app, world.location_a)
+    report_id = new_report(app, world.location_a, outcome="minor_injury")
     today = _today_a()
     _action(app, world, report_id, -3, "Mend the handrail")
     _action(app, world, report_id, 2, "Paint the walkway")
@@ -61,7 +55,7 @@ def test_an_owner_gets_one_digest_of_overdue_and_soon_due_actions_a_day(app, wor
 
 
 def test_the_next_day_brings_the_next_digest(app, world):
-    report_id = submit_report(app, world.location_a)
+    report_id = new_report(app, world.location_a, outcome="minor_injury")
     _action(app, world, report_id, 0)
     today = _today_a()
     now = datetime(today.year, today.month, today.day, 6, 0)  # early at site A: +2 h, same day
@@ -72,7 +66,7 @@ def test_the_next_day_brings_the_next_digest(app, world):
 
 
 def test_nobody_gets_a_digest_without_actions_due_soon(app, world):
-    report_id = submit_report(app, world.location_a)
+    report_id = new_report(app, world.location_a, outcome="minor_injury")
     _action(app, world, report_id, 10)
     assert remind(app).digests == 0
     assert outbox_rows(app, kind="digest") == []
@@ -80,8 +74,10 @@ def test_nobody_gets_a_digest_without_actions_due_soon(app, world):
 
 def test_a_report_still_new_past_the_limit_is_escalated_to_the_safety_manager_once(app, world):
     now = utcnow()
-    late = submit_report(app, world.location_a, at=now - timedelta(hours=25))
-    submit_report(app, world.location_a, at=now - timedelta(hours=23))  # still within the day
+    late = new_report(app, world.location_a, outcome="minor_injury", at=now - timedelta(hours=25))
+    new_report(
+        app, world.location_a, outcome="minor_injury", at=now - timedelta(hours=23)
+    )  # still within the day
 
     first = remind(app, now=now)
     second = remind(app, now=now + timedelta(hours=1))
@@ -97,7 +93,9 @@ def test_an_acknowledged_report_is_not_escalated(app, world):
     from portal.domain import loop
     from portal.models import Report, User
 
-    report_id = submit_report(app, world.location_a, at=utcnow() - timedelta(hours=30))
+    report_id = new_report(
+        app, world.location_a, outcome="minor_injury", at=utcnow() - timedelta(hours=30)
+    )
     with app.app_context():
         report = db.session.get(Report, report_id)
         loop.acknowledge(report, db.session.get(User, world.supervisor_a.id))
@@ -108,28 +106,28 @@ def test_an_acknowledged_report_is_not_escalated(app, world):
 def test_the_limit_follows_portal_ack_hours(app_env, monkeypatch, world):
     monkeypatch.setenv("PORTAL_ACK_HOURS", "4")
     from portal import create_app
-    from tests.conftest import _empty_tables
+    from tests.database import empty_tables
 
     app = create_app()
     try:
-        submit_report(app, world.location_a, at=utcnow() - timedelta(hours=5))
+        new_report(app, world.location_a, outcome="minor_injury", at=utcnow() - timedelta(hours=5))
         assert remind(app).escalations == 1
     finally:
-        _empty_tables(app)
+        empty_tables(app)
 
 
 def test_a_site_without_a_safety_manager_escalates_to_the_admins(app, world):
-    submit_report(app, world.location_b, at=utcnow() - timedelta(hours=48))
+    new_report(app, world.location_b, outcome="minor_injury", at=utcnow() - timedelta(hours=48))
     remind(app)
     assert [r.recipient for r in outbox_rows(app, kind="escalation")] == ["admin@test.example"]
 
 
 def test_an_overdue_action_of_a_high_potential_report_goes_to_the_admins_once(app, world):
-    hipo = submit_report(app, world.location_a)
+    hipo = new_report(app, world.location_a, outcome="minor_injury")
     mark_high_potential(app, hipo, world.safety)
     overdue = _action(app, world, hipo, -1)
     _action(app, world, hipo, 1)
-    plain = submit_report(app, world.location_a)
+    plain = new_report(app, world.location_a, outcome="minor_injury")
     _action(app, world, plain, -5)
 
     first = remind(app)
@@ -144,9 +142,9 @@ def test_an_overdue_action_of_a_high_potential_report_goes_to_the_admins_once(ap
 
 def test_a_key_stored_by_another_run_meanwhile_is_skipped_not_duplicated(app, world, monkeypatch):
     now = utcnow()
-    submit_report(app, world.location_a, at=now - timedelta(hours=30))
+    new_report(app, world.location_a, outcome="minor_injury", at=now - timedelta(hours=30))
     assert remind(app, now=now).escalations == 1
-    submit_report(app, world.location_a, at=now - timedelta(hours=26))
+    new_report(app, world.location_a, outcome="minor_injury", at=now - timedelta(hours=26))
     # the check sees nothing, as when another process inserts between check and insert
     monkeypatch.setattr(reminders, "_stored_keys", lambda keys: set())
 
@@ -165,10 +163,10 @@ def test_reminders_run_a_bounded_number_of_queries(app, world):
 
     now = utcnow()
     for hours in (30, 40, 50):
-        submit_report(app, world.location_a, at=now - timedelta(hours=hours))
-        submit_report(app, world.location_b, at=now - timedelta(hours=hours))
+        new_report(app, world.location_a, outcome="minor_injury", at=now - timedelta(hours=hours))
+        new_report(app, world.location_b, outcome="minor_injury", at=now - timedelta(hours=hours))
     for _n in range(3):
-        report_id = submit_report(app, world.location_a)
+        report_id = new_report(app, world.location_a, outcome="minor_injury")
         mark_high_potential(app, report_id, world.safety)
         _action(app, world, report_id, -1)
     statements = []

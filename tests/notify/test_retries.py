@@ -14,11 +14,12 @@ from portal.extensions import db
 from portal.lib.timeutil import utcnow
 from portal.models import OutboxMessage, OutboxStatus
 from portal.notify import outbox
-from tests.notify.conftest import deliver, outbox_rows, submit_report
+from tests.factories import new_report
+from tests.notify.helpers import deliver, outbox_rows
 
 
 def test_when_the_mail_server_is_down_rows_stay_pending_with_attempts_and_back_off(app, world):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     now = utcnow()
 
     stats = deliver(app, now=now)
@@ -33,7 +34,7 @@ def test_when_the_mail_server_is_down_rows_stay_pending_with_attempts_and_back_o
 
 
 def test_the_back_off_grows_and_a_row_is_not_tried_before_its_time(app, world):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     now = utcnow()
     waits = []
     for _round in range(5):
@@ -52,7 +53,7 @@ def test_a_row_fails_for_good_after_the_last_attempt_and_is_kept(app_env, monkey
 
     app = create_app()
     try:
-        submit_report(app, world.location_a)
+        new_report(app, world.location_a, outcome="minor_injury")
         now = utcnow()
         outcomes = []
         for _round in range(4):
@@ -63,14 +64,14 @@ def test_a_row_fails_for_good_after_the_last_attempt_and_is_kept(app_env, monkey
         rows = outbox_rows(app)
         assert [(r.status, r.attempts) for r in rows] == [("failed", 3)] * 2
     finally:
-        from tests.conftest import _empty_tables
+        from tests.database import empty_tables
 
-        _empty_tables(app)
+        empty_tables(app)
 
 
 def test_when_the_server_is_back_each_message_is_delivered_exactly_once(app, world, start_mailbox):
     for _n in range(3):
-        submit_report(app, world.location_a)
+        new_report(app, world.location_a, outcome="minor_injury")
     now = utcnow()
     assert deliver(app, now=now).retrying == 6
 
@@ -88,7 +89,7 @@ def test_when_the_server_is_back_each_message_is_delivered_exactly_once(app, wor
 
 def test_two_senders_at_once_never_send_a_message_twice(app, world, mailbox):
     for _n in range(10):
-        submit_report(app, world.location_a)  # 20 messages
+        new_report(app, world.location_a, outcome="minor_injury")  # 20 messages
     barrier = threading.Barrier(2)
     results = []
     errors = []
@@ -119,7 +120,7 @@ def test_two_senders_at_once_never_send_a_message_twice(app, world, mailbox):
 
 
 def test_a_row_another_sender_claimed_meanwhile_is_not_taken(app, world):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     now = utcnow()
     with app.app_context():
         seen_by_first = outbox.due_ids(now, 100)
@@ -135,7 +136,7 @@ def test_a_row_another_sender_claimed_meanwhile_is_not_taken(app, world):
 
 
 def test_a_claim_left_by_a_dead_sender_is_taken_over_after_the_lease(app, world, mailbox):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     now = utcnow()
     with app.app_context():
         begin_write()
@@ -149,7 +150,7 @@ def test_a_claim_left_by_a_dead_sender_is_taken_over_after_the_lease(app, world,
 
 
 def test_given_up_messages_can_be_put_back_in_line(app, world, start_mailbox):
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     with app.app_context():
         db.session.query(OutboxMessage).update(
             {"status": OutboxStatus.FAILED.value, "attempts": 8, "last_error": "down"}
@@ -172,7 +173,7 @@ def test_the_back_off_is_capped():
 
 def test_an_address_the_server_refuses_fails_at_once_and_the_others_go(app, world, mailbox):
     mailbox.refuse.add("sup.a@test.example")
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     stats = deliver(app)
     assert (stats.sent, stats.failed) == (1, 1)
     refused = outbox_rows(app, recipient="sup.a@test.example")[0]
@@ -186,13 +187,13 @@ def test_a_server_without_the_starttls_it_should_offer_keeps_mail_waiting(
 ):
     monkeypatch.setenv("PORTAL_SMTP_STARTTLS", "1")
     from portal import create_app
-    from tests.conftest import _empty_tables
+    from tests.database import empty_tables
 
     app = create_app()
     try:
-        submit_report(app, world.location_a)
+        new_report(app, world.location_a, outcome="minor_injury")
         assert deliver(app).retrying == 2  # never in clear text when TLS was asked for
         assert mailbox.messages == []
         assert "STARTTLS" in outbox_rows(app)[0].last_error
     finally:
-        _empty_tables(app)
+        empty_tables(app)

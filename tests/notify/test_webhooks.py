@@ -9,7 +9,8 @@ import pytest
 from portal.extensions import db
 from portal.lib.timeutil import utcnow
 from portal.models import SiteRecipient
-from tests.notify.conftest import deliver, outbox_rows, submit_report
+from tests.factories import new_report
+from tests.notify.helpers import deliver, outbox_rows
 
 
 def _recipient(app, site_id: int, channel: str, target: str, **fields) -> int:
@@ -24,7 +25,7 @@ def _recipient(app, site_id: int, channel: str, target: str, **fields) -> int:
 
 def test_a_webhook_receives_the_report_as_json(app, world, mailbox, webhook):
     _recipient(app, world.site_a, "webhook", webhook.url)
-    report_id = submit_report(app, world.location_a)
+    report_id = new_report(app, world.location_a, outcome="minor_injury")
 
     stats = deliver(app)
 
@@ -50,7 +51,7 @@ def test_a_webhook_receives_the_report_as_json(app, world, mailbox, webhook):
 def test_a_webhook_answering_500_is_retried_until_it_accepts(app, world, mailbox, webhook):
     _recipient(app, world.site_a, "webhook", webhook.url)
     webhook.statuses.extend([500, 503])
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     now = utcnow()
 
     assert deliver(app, now=now).retrying == 1
@@ -72,7 +73,7 @@ def test_a_webhook_answering_500_is_retried_until_it_accepts(app, world, mailbox
 def test_a_webhook_that_is_gone_fails_at_once(app, world, mailbox, webhook):
     _recipient(app, world.site_a, "webhook", webhook.url)
     webhook.statuses.append(404)
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     assert deliver(app).failed == 1
     (row,) = outbox_rows(app, channel="webhook")
     assert (row.status, row.attempts, row.last_error) == ("failed", 1, "HTTP 404 Not Found")
@@ -81,7 +82,7 @@ def test_a_webhook_that_is_gone_fails_at_once(app, world, mailbox, webhook):
 def test_a_redirect_is_not_taken_for_a_delivery(app, world, mailbox, webhook):
     _recipient(app, world.site_a, "webhook", webhook.url)
     webhook.statuses.append(302)
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     assert deliver(app).retrying == 1
     assert len(webhook.received) == 1  # no second, body-less request to the new place
     assert outbox_rows(app, channel="webhook")[0].status == "pending"
@@ -89,7 +90,7 @@ def test_a_redirect_is_not_taken_for_a_delivery(app, world, mailbox, webhook):
 
 def test_an_unreachable_webhook_is_retried(app, world, mailbox):
     _recipient(app, world.site_a, "webhook", "http://127.0.0.1:9/nothing-listens")
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     assert deliver(app).retrying == 1
     (row,) = outbox_rows(app, channel="webhook")
     assert row.status == "pending" and "cannot reach the webhook" in row.last_error
@@ -105,7 +106,7 @@ def test_an_unreachable_webhook_is_retried(app, world, mailbox):
 def test_a_high_potential_only_recipient_hears_only_of_those(app, world, mailbox, potential, hears):
     _recipient(app, world.site_a, "email", "hr@test.example")
     _recipient(app, world.site_a, "email", "ops@test.example", high_potential_only=True)
-    submit_report(app, world.location_a, potential=potential)
+    new_report(app, world.location_a, outcome=potential)
     deliver(app)
     extra = sorted(m["To"] for m in mailbox.messages if "@test.example" in m["To"])
     assert [a for a in extra if a in ("hr@test.example", "ops@test.example")] == hears
@@ -114,7 +115,7 @@ def test_a_high_potential_only_recipient_hears_only_of_those(app, world, mailbox
 def test_retired_recipients_and_other_sites_recipients_hear_nothing(app, world, mailbox):
     _recipient(app, world.site_a, "email", "old@test.example", active=False)
     _recipient(app, world.site_b, "email", "bravo-hr@test.example")
-    submit_report(app, world.location_a)
+    new_report(app, world.location_a, outcome="minor_injury")
     deliver(app)
     assert mailbox.to("old@test.example") == [] and mailbox.to("bravo-hr@test.example") == []
     assert len(mailbox.messages) == 2

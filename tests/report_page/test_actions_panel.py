@@ -16,7 +16,7 @@ from portal.lib import sla
 from portal.lib.timeutil import utcnow
 from portal.models import ReportStatus
 from tests import factories
-from tests.report_page.conftest import HTMX, act, add_action, fetch, make_report, post, step
+from tests.factories import HX, act, add_action, change, fetch, make_report, post
 
 CLOSEOUT_PAGES = ("complete", "verify", "reassign", "due", "cancel", "photo")
 
@@ -105,7 +105,7 @@ def test_the_work_order_and_the_reporter_tick_are_optional(app, world, opened):
 
 def test_adding_with_htmx_returns_the_workspace_alone(app, world, opened):
     made, client = opened
-    response = post(client, f"/reports/{made.id}/actions", _form(world), headers=HTMX)
+    response = post(client, f"/reports/{made.id}/actions", _form(world), headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html and 'id="workspace"' in html
@@ -278,9 +278,9 @@ def test_each_action_shows_its_owner_due_date_status_and_steps(app, world, signe
         due_on=_today() - timedelta(days=2),
     )
     dropped = add_action(app, made.id, world.safety, owner=world.safety, description="Mirror")
-    step(app, done, world.supervisor_a, "complete", note="Guard bolted on.")
-    step(app, done, world.safety, "verify", note="Tried to reach in: cannot.")
-    step(app, dropped, world.safety, "cancel", reason="The guard makes it unnecessary.")
+    change(app, done, world.supervisor_a, "complete", note="Guard bolted on.")
+    change(app, done, world.safety, "verify", note="Tried to reach in: cannot.")
+    change(app, dropped, world.safety, "cancel", reason="The guard makes it unnecessary.")
     html = signed_in("viewer_a").get(f"/reports/{made.id}").get_data(as_text=True)
     guard = html[html.index(f'id="action-{done}"') : html.index(f'id="action-{late}"')]
     assert "Verified" in guard and "Guard bolted on." in guard and "Tried to reach in" in guard
@@ -296,7 +296,7 @@ def test_buttons_lead_to_the_closeout_pages_by_who_may_and_the_state(app, world,
     made = make_report(app, world)
     open_id = add_action(app, made.id, world.safety, owner=world.supervisor_a)
     done_id = add_action(app, made.id, world.safety, owner=world.supervisor_a)
-    step(app, done_id, world.supervisor_a, "complete", note="Done.")
+    change(app, done_id, world.supervisor_a, "complete", note="Done.")
     back = f"next=/reports/{made.id}"
 
     def buttons(persona: str, action_id: int) -> list[str]:
@@ -327,8 +327,8 @@ def test_a_viewer_reads_the_panel_without_any_form(app, world, signed_in):
 def test_a_closed_report_offers_no_buttons_and_no_new_action(app, world, signed_in, closeout_pages):
     made = make_report(app, world)
     action = add_action(app, made.id, world.safety, owner=world.supervisor_a)
-    step(app, action, world.supervisor_a, "complete", note="Done.")
-    step(app, action, world.safety, "verify", note="Checked.")
+    change(app, action, world.supervisor_a, "complete", note="Done.")
+    change(app, action, world.safety, "verify", note="Checked.")
     act(app, made.id, world.safety, "write_summary", summary="A guard.", not_public=False)
     html = signed_in("safety").get(f"/reports/{made.id}").get_data(as_text=True)
     assert "Closed on " in html

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from portal.domain import loop
 from portal.extensions import db
 from portal.models import Report, ReportStatus
-from tests.report_page.conftest import HTMX, act, add_action, fetch, make_report, post, step
+from tests.factories import HX, act, add_action, change, fetch, make_report, post
 
 SUMMARY = "A fixed guard now covers the nip point; nobody can reach in."
 
@@ -26,9 +26,9 @@ def _fixed(app, world, verified: bool = False) -> tuple[int, int]:
     """A report at site A with one action done by sup.a (and verified by safety)."""
     made = make_report(app, world)
     action = add_action(app, made.id, world.safety, owner=world.supervisor_a, visible=True)
-    step(app, action, world.supervisor_a, "complete", note="Guard bolted on.")
+    change(app, action, world.supervisor_a, "complete", note="Guard bolted on.")
     if verified:
-        step(app, action, world.safety, "verify", note="Tried to reach in: cannot.")
+        change(app, action, world.safety, "verify", note="Tried to reach in: cannot.")
     return made.id, action
 
 
@@ -80,7 +80,7 @@ def test_not_for_public_display_is_a_decision_too(app, world, safety):
     report_id, _action = _fixed(app, world, verified=True)
     page = safety.get(f"/reports/{report_id}").get_data(as_text=True)
     data = {"version": _version(page), "summary": "", "not_public": "y"}
-    response = post(safety, f"/reports/{report_id}/summary", data, headers=HTMX)
+    response = post(safety, f"/reports/{report_id}/summary", data, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert "the report is closed" in html
@@ -127,7 +127,7 @@ def test_a_summary_without_a_version_is_out_of_date(app, world, safety, version)
 def test_a_stale_summary_is_a_conflict_with_the_text_kept(app, world, safety):
     report_id, action = _fixed(app, world)
     shown = _version(safety.get(f"/reports/{report_id}").get_data(as_text=True))
-    step(app, action, world.safety, "verify", note="Checked.")  # the report moves meanwhile
+    change(app, action, world.safety, "verify", note="Checked.")  # the report moves meanwhile
     response = post(safety, f"/reports/{report_id}/summary", {"version": shown, "summary": SUMMARY})
     html = response.get_data(as_text=True)
     assert response.status_code == 409

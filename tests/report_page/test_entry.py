@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Location, Report
-from tests.report_page.conftest import csrf, fetch, post
+from tests.factories import fetch, post, session_csrf
 
 RECEIPT = re.compile(r"Receipt code for the reporter: ([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})")
 
@@ -160,7 +160,7 @@ def test_a_token_of_another_location_does_not_work(app, signed_in, ids):
 
 def test_an_entry_without_the_csrf_token_is_refused(app, entering):
     client, url, token = entering
-    csrf(client)
+    session_csrf(client)
     assert client.post(url, data=_answers(token)).status_code == 400
     assert _reports(app) == []
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from portal.domain import loop
 from portal.extensions import db
-from tests.report_page.conftest import HTMX, act, fetch, make_report, post, version_in
+from tests.factories import HX, act, fetch, make_report, post, version_in
 
 
 def _form(shown: str, **extra: str) -> dict[str, str]:
@@ -127,7 +127,7 @@ def test_a_stale_form_is_a_conflict_with_the_latest_page_and_the_text_kept(app, 
 def test_a_conflict_with_htmx_returns_the_fresh_workspace(app, world, opened):
     made, client, version = opened
     act(app, made.id, world.safety, "acknowledge")
-    response = post(client, f"/reports/{made.id}/investigation", _form(version), headers=HTMX)
+    response = post(client, f"/reports/{made.id}/investigation", _form(version), headers=HX)
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "<html" not in html and "Changed by safety" in html

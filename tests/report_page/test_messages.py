@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.report_page.conftest import HTMX, act, fetch, make_report, post
+from tests.factories import HX, act, fetch, make_report, post
 
 
 def _send(client, report_id, **data):
@@ -44,7 +44,7 @@ def test_with_htmx_the_workspace_comes_back_in_place(app, world, signed_in):
         client,
         f"/reports/{made.id}/messages",
         {"body": "Was the horn working?", "kind": "question"},
-        headers=HTMX,
+        headers=HX,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -80,7 +80,7 @@ def test_bad_messages_come_back_with_the_text_kept(app, world, signed_in, data, 
 def test_a_bad_message_with_htmx_returns_the_workspace_with_422(app, world, signed_in):
     made = make_report(app, world)
     client = signed_in("supervisor_a")
-    response = post(client, f"/reports/{made.id}/messages", {"body": ""}, headers=HTMX)
+    response = post(client, f"/reports/{made.id}/messages", {"body": ""}, headers=HX)
     assert response.status_code == 422
     assert "<html" not in response.get_data(as_text=True)
 

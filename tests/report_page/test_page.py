@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import Blueprint
 
-from tests.report_page.conftest import act, fetch, make_report, post, reporter_answers
+from tests.factories import act, fetch, make_report, post, reporter_answers
 
 # 13:37 UTC on 3 March 2026 is 14:37 in Madrid (site A)
 MOMENT = datetime(2026, 3, 3, 13, 37)

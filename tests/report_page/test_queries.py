@@ -4,7 +4,7 @@ many corrective actions it has."""
 from __future__ import annotations
 
 from portal.extensions import db
-from tests.report_page.conftest import act, add_action, make_report, reporter_answers, step
+from tests.factories import act, add_action, change, make_report, reporter_answers
 from tests.statements import counting
 
 
@@ -24,10 +24,10 @@ def _report_with_history(app, world, events: int, photos: int, actions: int) -> 
         owner = world.supervisor_a if n % 2 else world.safety
         action = add_action(app, made.id, world.safety, owner=owner, description=f"action {n}")
         if n % 3 == 1:
-            step(app, action, world.supervisor_a, "complete", note="done")
-            step(app, action, world.safety, "verify", note="checked")
+            change(app, action, world.supervisor_a, "complete", note="done")
+            change(app, action, world.safety, "verify", note="checked")
         elif n % 3 == 2:
-            step(app, action, world.safety, "cancel", reason="not needed")
+            change(app, action, world.safety, "cancel", reason="not needed")
     return made.id
 
 

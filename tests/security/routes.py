@@ -7,21 +7,18 @@ checked without anyone remembering to add it. A route whose argument has no samp
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from flask import Flask
-from PIL import Image
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from portal.domain import corrective, loop
 from portal.extensions import db
-from portal.lib import codes
-from portal.models import Asset, Category, Location, Report, SiteRecipient, User
+from portal.models import Category
 from tests import factories
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -69,12 +66,6 @@ def url_of(rule: Rule, samples: Samples) -> str:
     return built[1]
 
 
-def _jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (32, 24), (200, 40, 40)).save(out, format="JPEG")
-    return out.getvalue()
-
-
 def _site_of(world: factories.World, site: str) -> tuple[int, str, str, factories.Persona]:
     """The world's site "a" or "b": its id, its location's code, its slug, its supervisor."""
     if site == "a":
@@ -89,62 +80,44 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
     the done one with a photo of the fix), an asset and a recipient, at the world's site A, or
     B with `site="b"`."""
     site_id, code, slug, supervisor = _site_of(world, site)
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    photo_name, fix_name = f"sample-{uuid4().hex}.jpg", f"fix-{uuid4().hex}.jpg"
+    for name in (photo_name, fix_name):
+        (upload_dir / name).write_bytes(factories.jpeg((32, 24)))
     with app.app_context():
-        secret = app.config["SECRET_KEY"]
-        location = db.session.scalar(select(Location).where(Location.code == code))
-        nonce = codes.random_code(24)
-        receipt = codes.receipt_for(secret, nonce)
-        photo_name = f"sample-{nonce}.jpg"
-        upload_dir = Path(app.config["UPLOAD_DIR"])
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        (upload_dir / photo_name).write_bytes(_jpeg())
-        answers = loop.NewReport(
-            "A pallet leaned over the walkway.", "Dock 1", "serious_injury", None, None, None,
-            "qr", "en",
-        )  # fmt: skip
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash(secret, receipt),
-            submission_key=codes.submission_key(nonce),
-            photos=[loop.StoredPhoto(photo_name, 32, 24, 1000)],
-        )
-        admin = db.session.get(User, world.admin.id)
-        owner = db.session.get(User, supervisor.id)
-        new = corrective.NewAction(
-            description="Fit a guard on the press",
-            control_level="engineering",
-            owner=owner,
-            due_on=date.today() + timedelta(days=14),
-        )
-        action = corrective.add(report, admin, new)
-        # a second action, done, with a photo of the fix (the closeout photo, verify, reopen)
-        fix_name = f"fix-{nonce}.jpg"
-        (upload_dir / fix_name).write_bytes(_jpeg())
-        fix = corrective.NewAction(
-            description="Paint the walkway lines",
-            control_level="administrative",
-            owner=owner,
-            due_on=date.today() + timedelta(days=7),
-        )
-        done = corrective.add(report, admin, fix)
-        photo_ref = corrective.PhotoRef(fix_name, 32, 24)
-        corrective.complete(done, owner, note="Lines painted", photo=photo_ref)
-        asset = Asset(location_id=location.id, name="Forklift FL-07")
-        recipient = SiteRecipient(site_id=site_id, label="HR", target="hr@test.example")
-        db.session.add_all([asset, recipient])
+        photos = [loop.StoredPhoto(photo_name, 32, 24, 1000)]
+        report, receipt = factories.submit(code, "A pallet leaned over the walkway.", photos=photos)
+        db.session.commit()
+        report_id, photo_id, location_id = report.id, report.photos[0].id, report.location_id
+    admin = world.admin
+    action_id = factories.add_action(app, report_id, admin, supervisor, days=14)
+    # a second action, done, with a photo of the fix (the closeout photo, verify, reopen)
+    done_id = factories.add_action(
+        app,
+        report_id,
+        admin,
+        supervisor,
+        days=7,
+        description="Paint the walkway lines",
+        level="administrative",
+    )
+    fix = corrective.PhotoRef(fix_name, 32, 24)
+    factories.change(app, done_id, supervisor, "complete", note="Lines painted", photo=fix)
+    with app.app_context():
+        asset = factories.make_asset(location_id, "Forklift FL-07")
+        recipient = factories.make_recipient(site_id, "hr@test.example")
         db.session.commit()
         category = db.session.scalar(select(Category).order_by(Category.position).limit(1))
-        photo = db.session.get(Report, report.id).photos[0]
         values: dict[str, Any] = {
-            "report_id": report.id,
-            "action_id": action.id,
-            "done_action_id": done.id,  # not a URL argument: tables may point action_id at it
-            "photo_id": photo.id,
+            "report_id": report_id,
+            "action_id": action_id,
+            "done_action_id": done_id,  # not a URL argument: tables may point action_id at it
+            "photo_id": photo_id,
             "asset_id": asset.id,
             "recipient_id": recipient.id,
             "category_id": category.id,
-            "location_id": location.id,
+            "location_id": location_id,
             "site_id": site_id,
             "slug": slug,  # the site's slug (feed, wall display)
             "code": code,  # the location's poster code (report form, kiosk)

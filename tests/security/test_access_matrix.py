@@ -9,24 +9,35 @@ CSRF token and an empty or minimal form, so a granted access shows as the route'
 answer (422) or its redirect (303); a refused post (302, 401, 403, 404) must leave every row
 of the database as it was.
 
-The per-surface matrices (tests/*/test_access.py) keep their finer cases: htmx fragments,
-missing objects, deactivated accounts.
+A list filtered by site (`?site=`) is also requested as it first opens, without the filter,
+once per persona; a route with a choice in its path (retire or restore, up or down) is
+requested with each. Anonymous visitors must be sent to the sign-in page with the way back
+(`/login?next=`).
+
+The per-surface access tests (tests/*/test_access.py) keep only what this matrix does not
+check: htmx fragments, missing objects, deactivated accounts, valid forms refused, other
+object states, and which rows a list shows.
 """
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.routing import AnyConverter, Rule
 from werkzeug.test import TestResponse
 
 from tests.access import PERSONAS
 from tests.factories import LoginActions, World, session_csrf
-from tests.security.access_table import KINDS, TABLE, UNLISTED, Row
+from tests.security.access_table import KINDS, SITE, TABLE, UNLISTED, Row
 from tests.security.routes import Samples, build_samples, snapshot, url_of
 
 SITES = ("a", "b")
 HTMX = {"HX-Request": "true"}
+SIGN_IN = "/login?next="  # the sign-in page, with the way back
 CASES = [
     pytest.param(endpoint, method, id=f"{method} {endpoint}")
     for endpoint, row in TABLE.items()
@@ -85,6 +96,25 @@ def _request(
     return client.post(url, query_string=query, data={**form, "csrf_token": token}, headers=headers)
 
 
+def _choices(rule: Rule) -> list[dict[str, str]]:
+    """Every value of the rule's any() arguments (retire and restore, up and down), each a
+    request of its own; a rule without one has a single choice."""
+    options = [
+        [(name, item) for item in sorted(converter.items)]
+        for name, converter in rule._converters.items()
+        if isinstance(converter, AnyConverter)
+    ]
+    return [dict(choice) for choice in itertools.product(*options)]
+
+
+def _unfiltered(row: Row) -> Row | None:
+    """A list filtered by site, as it first opens: the same query without `site=`."""
+    parts = row.query.split("&")
+    if row.kind != "staff-list" or SITE not in parts:
+        return None
+    return replace(row, query="&".join(part for part in parts if part != SITE))
+
+
 def _expected(row: Row, method: str, persona: str, site: str) -> int:
     expected = KINDS[row.kind][persona][SITES.index(site)]
     if expected == "ok":
@@ -126,24 +156,30 @@ def test_each_persona_at_each_site_gets_the_answer_of_the_route_kind(app, world,
     samples = {site: _pointed(row, build_samples(app, world, site)) for site in SITES}
     (rule,) = app.url_map.iter_rules(endpoint)
     visitors = Visitors(app, world)
+    unfiltered = _unfiltered(row)
     wrong = []
-    for persona in PERSONAS:
-        for site in SITES:
+    for choice, persona in itertools.product(_choices(rule), PERSONAS):
+        requests = [(site, row, site.upper()) for site in SITES]
+        if unfiltered is not None:  # the same for either site's samples: one request
+            requests.append(("a", unfiltered, "A, unfiltered"))
+        for site, sent, label in requests:
+            label = " ".join([label, *choice.values()])
             client, token = visitors.client(persona)
             expected = _expected(row, method, persona, site)
             refused = expected in (302, 401, 403, 404) and method != "GET"
             before = snapshot(app) if refused else None
-            url = url_of(rule, samples[site])
-            response = _request(client, token, method, row, url, samples[site])
+            chosen = Samples(values={**samples[site].values, **choice}, receipt="")
+            url = url_of(rule, chosen)
+            response = _request(client, token, method, sent, url, samples[site])
             got = response.status_code
             where = response.headers.get("Location") or response.headers.get("HX-Redirect", "")
             response.close()
             if got != expected:
-                wrong.append(f"{persona} at site {site.upper()}: {got}, expected {expected}")
-            elif persona == "anonymous" and got in (302, 401) and not where.startswith("/login?"):
-                wrong.append(f"anonymous at site {site.upper()}: sent to {where!r}, not sign-in")
+                wrong.append(f"{persona} at site {label}: {got}, expected {expected}")
+            elif persona == "anonymous" and got in (302, 401) and not where.startswith(SIGN_IN):
+                wrong.append(f"anonymous at site {label}: sent to {where!r}, not sign-in")
             if before is not None and snapshot(app) != before:
-                wrong.append(f"{persona} at site {site.upper()}: refused, but changed the database")
+                wrong.append(f"{persona} at site {label}: refused, but changed the database")
             if endpoint == "auth.logout":
                 visitors.forget(persona)
     assert not wrong, f"{method} {rule.rule} ({row.kind}):\n" + "\n".join(wrong)

@@ -8,38 +8,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from portal.domain import loop
-from portal.extensions import db
-from portal.lib import codes
 from portal.lib.timeutil import utcnow
-from portal.models import Location
+from tests.factories import new_report
 
 MINUTE_TIME = re.compile(r"\b\d{1,2}:(?!00\b)\d{2}\b")  # a clock time not on the hour
-
-
-def submit(app, code: str, name: str | None, at: datetime) -> int:
-    with app.app_context():
-        location = db.session.query(Location).filter_by(code=code).one()
-        answers = loop.NewReport(
-            "Forklift reversed out of aisle four",
-            "Dock 1",
-            "serious_injury",
-            None,
-            name,
-            None,
-            "qr",
-            "en",
-        )
-        nonce = codes.random_code(20)
-        report = loop.submit(
-            location,
-            answers,
-            receipt_hash=codes.receipt_hash("k", nonce),
-            submission_key=codes.submission_key(nonce),
-            at=at,
-        )
-        db.session.commit()
-        return report.id
 
 
 def card(html: str, rid: int) -> str:
@@ -55,7 +27,7 @@ def at() -> datetime:
 
 
 def test_the_board_card_of_an_anonymous_report_has_no_minute(app, client, login, world, at):
-    rid = submit(app, world.location_a, None, at)
+    rid = new_report(app, world.location_a, at=at)
     login.as_(world.supervisor_a)
     html = card(client.get("/triage").get_data(as_text=True), rid)
     assert "min ago" not in html and "min —" not in html
@@ -65,14 +37,14 @@ def test_the_board_card_of_an_anonymous_report_has_no_minute(app, client, login,
 
 
 def test_a_named_report_keeps_its_minute(app, client, login, world, at):
-    rid = submit(app, world.location_a, "Ana", at)
+    rid = new_report(app, world.location_a, name="Ana", at=at)
     login.as_(world.supervisor_a)
     html = card(client.get("/triage").get_data(as_text=True), rid)
     assert "datetime=" in html and MINUTE_TIME.search(html)
 
 
 def test_the_report_page_of_an_anonymous_report_has_no_minute(app, client, login, world, at):
-    rid = submit(app, world.location_a, None, at)
+    rid = new_report(app, world.location_a, at=at)
     login.as_(world.supervisor_a)
     html = client.get(f"/reports/{rid}").get_data(as_text=True)
     head = html[html.index("<main") : html.index('id="timeline-title"')]

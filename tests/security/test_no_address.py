@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from portal.extensions import db
-from tests.conftest import migrate_to_head
+from tests.database import migrate_to_head
 from tests.durability.server import Gunicorn, multipart
 from tests.factories import World, form_token, receipt_in, report_answers
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.lib import photos
 from portal.models import CorrectiveAction, Photo
-from tests.closeout.helpers import add_action, new_report
+from tests.factories import add_action, new_report
 from tests.security.test_uploads import send_completion, send_report
 from tests.security.upload_corpus import MARKERS, Upload, metadata, two_tone
 

@@ -12,8 +12,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import pytest
 
 from portal.web.redirects import safe_next
-from tests.closeout.helpers import add_action, new_report, version
-from tests.factories import PASSWORD, csrf_token, post_form
+from tests.factories import PASSWORD, add_action, csrf_token, fetch_action, new_report, post
 
 TRICKY = [
     "//evil.example",
@@ -125,7 +124,7 @@ def test_a_triage_action_with_a_tricky_next_stays_on_the_site(app, as_admin, wor
             data = {"version": 1, "next": target} if where == "form" else {"version": 1}
             if where == "query":
                 url += f"?next={quote(target, safe='')}"
-            response = post_form(as_admin, url, data)
+            response = post(as_admin, url, data)
             location = response.headers.get("Location", "")
             if response.status_code != 303 or not _is_local(location):
                 wrong.append(f"{target!r} in the {where}: {response.status_code} {location!r}")
@@ -139,12 +138,12 @@ def test_a_closeout_action_with_a_tricky_next_stays_on_the_site(app, as_admin, w
         for where in ("form", "query"):
             aid = add_action(app, rid, world.admin, world.supervisor_a)
             url = f"/closeout/actions/{aid}/complete"
-            data = {"version": version(app, aid), "note": "Guard fitted"}
+            data = {"version": fetch_action(app, aid).version, "note": "Guard fitted"}
             if where == "form":
                 data["next"] = target
             else:
                 url += f"?next={quote(target, safe='')}"
-            response = post_form(as_admin, url, data)
+            response = post(as_admin, url, data)
             location = response.headers.get("Location", "")
             if response.status_code != 303 or not _is_local(location):
                 wrong.append(f"{target!r} in the {where}: {response.status_code} {location!r}")

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from portal.extensions import db
 from portal.models import User
-from tests.factories import PASSWORD, csrf_token
+from tests.factories import PASSWORD, csrf_token, fetch, new_report
 
 COOKIE = "closecall_session"
 
@@ -80,8 +80,6 @@ def test_a_copied_cookie_gets_the_sign_in_page(app, signed_in, world, ended_by):
 
 @pytest.mark.parametrize("ended_by", ["sign-out", "password change", "deactivation"])
 def test_a_copied_cookie_and_its_token_change_nothing(app, signed_in, world, ended_by):
-    from tests.closeout.helpers import new_report, report
-
     rid = new_report(app, world.location_a)
     cookie, token = _stolen(signed_in)
     if ended_by == "sign-out":
@@ -95,7 +93,7 @@ def test_a_copied_cookie_and_its_token_change_nothing(app, signed_in, world, end
         f"/triage/reports/{rid}/acknowledge", data={"version": 1, "csrf_token": token}
     )
     assert response.status_code in (302, 400)
-    assert report(app, rid).status == "new"
+    assert fetch(app, rid).status == "new"
 
 
 def test_reactivating_an_account_does_not_revive_an_old_cookie(app, signed_in, world):

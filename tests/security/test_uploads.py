@@ -27,7 +27,7 @@ from werkzeug.test import encode_multipart
 from portal.extensions import db
 from portal.models import CorrectiveAction, Photo, Report
 from tests import factories
-from tests.closeout.helpers import add_action, new_report
+from tests.factories import add_action, new_report
 from tests.security.upload_corpus import (
     TRICKY_NAMES,
     Upload,

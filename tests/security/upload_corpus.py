@@ -303,7 +303,6 @@ def run_batch(folder: Path) -> int:
     from portal import create_app
     from portal.lib import passwords
     from tests import factories
-    from tests.closeout.helpers import add_action, new_report
 
     os.environ.update(_environment(folder))
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -311,8 +310,8 @@ def run_batch(folder: Path) -> int:
     with app.app_context():
         upgrade()
         world = factories.build_world()
-    report_id = new_report(app, world.location_a)
-    action_id = add_action(app, report_id, world.safety, world.supervisor_a)
+    report_id = factories.new_report(app, world.location_a)
+    action_id = factories.add_action(app, report_id, world.safety, world.supervisor_a)
     public, staff = app.test_client(), app.test_client()
     factories.LoginActions(staff).as_(world.supervisor_a)
     statuses: list[int] = []

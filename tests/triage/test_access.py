@@ -1,74 +1,15 @@
-"""Who reaches which triage route: every route x every persona x a report of site A and of site B.
-
-Triage staff act on their own sites' reports; a report of a site the user cannot see answers
-404, so its existence does not leak; viewers read the board and cards but every action answers
-403; anonymous visitors are sent to sign in.
+"""Triage access beyond the route matrix (tests/security/test_access_matrix.py, which walks
+every route x persona x a report of site A and of site B): htmx fragments, the board's rows,
+valid forms from viewers, missing reports, the CSRF token.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.access import ACT, PERSONAS, READ
-from tests.access import LIST as BOARD
-from tests.triage.board_helpers import HX, new_report, post, text
+from tests.factories import HX, new_report, post, text
 
 ACTIONS = ("classify", "assign", "merge", "dismiss")
-
-
-ROUTES = [
-    ("GET", "/triage", BOARD),
-    ("GET", "/triage?site={site}", BOARD),
-    ("GET", "/triage/updates?since=0", BOARD),
-    ("GET", "/triage/cards/{report}", READ),
-    ("POST", "/triage/reports/{report}/acknowledge", ACT),
-    ("GET", "/triage/reports/{report}/classify", ACT),
-    ("POST", "/triage/reports/{report}/classify", ACT),
-    ("GET", "/triage/reports/{report}/assign", ACT),
-    ("POST", "/triage/reports/{report}/assign", ACT),
-    ("GET", "/triage/reports/{report}/merge", ACT),
-    ("POST", "/triage/reports/{report}/merge", ACT),
-    ("GET", "/triage/reports/{report}/dismiss", ACT),
-    ("POST", "/triage/reports/{report}/dismiss", ACT),
-]
-
-CASES = [
-    pytest.param(
-        method,
-        url,
-        persona,
-        site,
-        table[persona][site == "b"],
-        id=f"{method} {url} {persona} {site}",
-    )
-    for method, url, table in ROUTES
-    for persona in PERSONAS
-    for site in ("a", "b")
-]
-
-
-@pytest.mark.parametrize(("method", "url", "persona", "site", "expected"), CASES)
-def test_access(app, client, login, world, method, url, persona, site, expected):
-    reports = {"a": new_report(app, world.location_a), "b": new_report(app, world.location_b)}
-    if persona != "anonymous":
-        assert login.as_(getattr(world, persona)).status_code == 303
-    target = url.format(report=reports[site], site=world.site_a if site == "a" else world.site_b)
-    # the poll is an htmx request (plain visits are sent to the board)
-    headers = HX if "/updates" in url else {}
-    if method == "GET":
-        response = client.get(target, headers=headers)
-    else:
-        response = post(client, target, {}, headers=headers)
-    if expected == "ok":
-        expected = 200 if method == "GET" else 422
-    if expected == 302 and headers:
-        # htmx is told to load the sign-in page whole instead of swapping it into the board
-        assert response.status_code == 401
-        assert response.headers["HX-Redirect"].startswith("/login?next=")
-        return
-    assert response.status_code == expected
-    if expected == 302:
-        assert response.headers["Location"].startswith("/login?next=")
 
 
 @pytest.mark.parametrize(

@@ -12,18 +12,18 @@ from sqlalchemy import text as sql
 from portal.domain import loop
 from portal.extensions import db
 from portal.models import Asset, Category, Location, Report, ReportEvent
-from tests.factories import form_token, receipt_in, report_answers
-from tests.triage.board_helpers import (
+from tests.factories import (
     HX,
     act,
-    category_id,
-    location_id,
+    fetch,
+    form_token,
     new_report,
     post,
-    report,
+    receipt_in,
+    report_answers,
     text,
-    version,
 )
+from tests.triage.board_helpers import category_id, location_id, version
 
 BOARD = "/triage?site={site}&q=pallet"
 
@@ -69,7 +69,7 @@ def test_acknowledge_without_javascript_goes_back_to_the_filtered_board(app, sup
     response = post(sup, f"/triage/reports/{rid}/acknowledge", {"version": 1, "next": board})
     assert response.status_code == 303
     assert response.headers["Location"] == board
-    saved = report(app, rid)
+    saved = fetch(app, rid)
     assert saved.status == "acknowledged" and saved.acknowledged_by_id == world.supervisor_a.id
     assert _events(app, rid) == ["submitted", "acknowledged"]
     assert f"Report #{rid} acknowledged." in text(sup.get(board))
@@ -93,7 +93,7 @@ def test_acknowledge_with_htmx_moves_the_card_and_updates_the_counts(app, sup, w
     )
     assert re.search(head + "1<", html)
     assert f"next=/triage?site%3D{world.site_a}%26q%3Dpallet" in html  # the card keeps the filters
-    assert report(app, rid).status == "acknowledged"
+    assert fetch(app, rid).status == "acknowledged"
 
 
 def test_the_reporter_sees_the_acknowledgement_on_followup(app, client, login, world):
@@ -115,7 +115,7 @@ def test_acknowledge_without_a_usable_version_is_refused(app, sup, rid, bad):
         response = post(sup, f"/triage/reports/{rid}/acknowledge", bad, headers=headers)
         assert response.status_code == 422
         assert "This form is out of date" in text(response)
-    assert report(app, rid).status == "new"
+    assert fetch(app, rid).status == "new"
 
 
 def test_acknowledging_twice_says_it_no_longer_applies(app, sup, rid):
@@ -155,7 +155,7 @@ def test_the_classify_form_is_a_page_without_javascript_and_a_card_with_htmx(app
 def test_classify_without_javascript_saves_through_the_loop(app, sup, rid):
     response = post(sup, f"/triage/reports/{rid}/classify", _classify(app, rid, severity="4"))
     assert response.status_code == 303 and response.headers["Location"] == "/triage"
-    saved = report(app, rid)
+    saved = fetch(app, rid)
     assert (saved.category_id, saved.domain, saved.severity, saved.likelihood) == (
         category_id(app, "Mechanical"),
         "safety",
@@ -189,7 +189,7 @@ def test_overriding_the_flag_with_a_reason_is_kept(app, sup, rid):
         app, rid, severity="2", high_potential="yes", override_reason="Fall from height"
     )
     assert post(sup, f"/triage/reports/{rid}/classify", data).status_code == 303
-    saved = report(app, rid)
+    saved = fetch(app, rid)
     assert saved.high_potential is True and saved.high_potential_override == "Fall from height"
     html = text(sup.get(f"/triage/reports/{rid}/classify"))
     assert re.search(r'<input checked id="high_potential-\d+-1" name="high_potential"', html)
@@ -236,13 +236,13 @@ def test_classify_bad_input_comes_back_with_a_message_and_the_values(
         assert "typed words" in html or not data["override_reason"] or field == "override_reason"
         if field != "likelihood":
             assert re.search(r'<option selected value="3">3 — Possible</option>', html)
-    assert report(app, rid).category_id is None
+    assert fetch(app, rid).category_id is None
 
 
 def test_an_override_that_matches_the_automatic_flag_needs_no_reason(app, sup, rid):
     data = _classify(app, rid, severity="5", high_potential="yes")
     assert post(sup, f"/triage/reports/{rid}/classify", data).status_code == 303
-    assert report(app, rid).high_potential is True
+    assert fetch(app, rid).high_potential is True
 
 
 # --- assign ---
@@ -265,7 +265,7 @@ def test_assign_an_owner_and_an_existing_asset(app, sup, world, rid):
         asset_id = asset.id
     data = {"version": 1, "owner": world.safety.id, "asset": asset_id, "new_asset": ""}
     assert post(sup, f"/triage/reports/{rid}/assign", data).status_code == 303
-    saved = report(app, rid)
+    saved = fetch(app, rid)
     assert (saved.owner_id, saved.asset_id) == (world.safety.id, asset_id)
     html = text(post(sup, f"/triage/reports/{rid}/assign", {**data, "version": 2}, headers=HX))
     assert "Owner: safety" in html and "Asset: Forklift FL-07" in html
@@ -286,7 +286,7 @@ def test_assign_to_nobody_clears_the_owner(app, sup, world, rid):
     act(app, rid, world.supervisor_a, "assign", owner=world.safety)
     data = {"version": version(app, rid), "owner": "", "asset": ""}
     assert post(sup, f"/triage/reports/{rid}/assign", data).status_code == 303
-    assert report(app, rid).owner_id is None
+    assert fetch(app, rid).owner_id is None
 
 
 @pytest.mark.parametrize(
@@ -319,7 +319,7 @@ def test_assign_bad_input_comes_back_with_a_message_and_the_values(
     assert 'value="Typed asset"' in html or field == "new_asset"
     if field != "owner":
         assert f'<option selected value="{world.safety.id}">safety</option>' in html
-    assert report(app, rid).owner_id is None
+    assert fetch(app, rid).owner_id is None
     with app.app_context():
         assert db.session.scalar(select(Asset).where(Asset.name == "Typed asset")) is None
 
@@ -354,7 +354,7 @@ def test_merge_joins_the_duplicate_to_the_original(app, sup, world, how):
     assert re.search(
         r'id="head-new" hx-swap-oob="true">\s*<h2[^>]*>New <span class="count">1<', html
     )
-    saved = report(app, duplicate)
+    saved = fetch(app, duplicate)
     assert saved.status == "merged" and saved.merged_into_id == original
     assert _events(app, original)[-1] == "merged_from"
 
@@ -363,7 +363,7 @@ def test_merge_without_javascript_redirects(app, sup, world):
     original = new_report(app, world.location_a)
     duplicate = new_report(app, world.location_a)
     response = post(sup, f"/triage/reports/{duplicate}/merge", {"version": 1, "into": original})
-    assert response.status_code == 303 and report(app, duplicate).status == "merged"
+    assert response.status_code == 303 and fetch(app, duplicate).status == "merged"
 
 
 @pytest.mark.parametrize(
@@ -394,7 +394,7 @@ def test_merge_bad_input_comes_back_with_a_message(app, sup, world, data, messag
         assert response.status_code == 422 and message.format(**numbers) in html
         if "into" in filled:
             assert f'value="{filled["into"]}"' in html
-    assert report(app, numbers["self"]).status == "new"
+    assert fetch(app, numbers["self"]).status == "new"
 
 
 # --- dismiss ---
@@ -404,7 +404,7 @@ def test_dismiss_keeps_the_report_with_its_reason(app, sup, world, rid):
     data = {"version": 1, "reason": "incident", "note": "  Logged as INC-44  "}
     response = post(sup, f"/triage/reports/{rid}/dismiss", data)
     assert response.status_code == 303
-    saved = report(app, rid)
+    saved = fetch(app, rid)
     assert (saved.status, saved.dismiss_reason, saved.dismiss_note) == (
         "dismissed",
         "incident",
@@ -452,7 +452,7 @@ def test_dismiss_bad_input_comes_back_with_a_message_and_the_note(app, sup, rid,
         html = text(response)
         assert response.status_code == 422 and message in html
         assert "kept words" in html
-    assert report(app, rid).status == "new"
+    assert fetch(app, rid).status == "new"
 
 
 # --- two people on one card ---
@@ -475,7 +475,7 @@ def test_the_second_person_gets_the_fresh_card_and_who_changed_it(app, client, l
         assert "my words" in html  # what they typed is still there
         assert f'value="{shown + 1}"' in html  # now against the latest version
     assert ("<html" in text(post(client, f"/triage/reports/{rid}/classify", data))) is True
-    saved = report(app, rid)
+    saved = fetch(app, rid)
     assert saved.status == "acknowledged" and saved.category_id is None
 
 
@@ -496,7 +496,7 @@ def test_a_stale_acknowledge_is_a_conflict_too(app, client, login, world, rid):
     assert response.status_code == 409 and "<html" not in html
     assert "Changed by sup.a a moment ago" in html
     assert 'name="version" value="2"' in html  # the fresh card acknowledges the latest
-    assert report(app, rid).status == "new"
+    assert fetch(app, rid).status == "new"
 
 
 def test_a_write_lost_at_commit_is_a_conflict(app, sup, world, rid, monkeypatch):
@@ -513,7 +513,7 @@ def test_a_write_lost_at_commit_is_a_conflict(app, sup, world, rid, monkeypatch)
     response = post(sup, f"/triage/reports/{rid}/acknowledge", {"version": 1}, headers=HX)
     assert response.status_code == 409
     assert "a moment ago — here is the latest." in text(response)
-    assert report(app, rid).status == "new"
+    assert fetch(app, rid).status == "new"
 
 
 def test_the_card_endpoint_refreshes_a_card(app, sup, world, rid):

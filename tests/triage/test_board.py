@@ -12,16 +12,9 @@ from portal.extensions import db
 from portal.lib.timeutil import utcnow
 from portal.models import Asset, Location, Report, User
 from portal.triage import board
-from tests.factories import make_location
+from tests.factories import HX, act, make_location, new_report, text
 from tests.statements import counting
-from tests.triage.board_helpers import (
-    HX,
-    act,
-    category_id,
-    location_id,
-    new_report,
-    text,
-)
+from tests.triage.board_helpers import category_id, location_id
 
 
 def _cards(html: str) -> list[int]:

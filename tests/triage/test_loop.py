@@ -7,17 +7,15 @@ from sqlalchemy import select
 
 from portal.domain import loop
 from portal.extensions import db
-from portal.lib import codes
 from portal.models import Asset, Category, Location, Report, User
-from tests.factories import make_location
+from tests.factories import make_location, submit
 
 
 @pytest.fixture
 def ctx(app, world):
     """An app context with a fresh report at site A and handles on the personas."""
     with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.code == world.location_a))
-        report = _new_report(location)
+        report, _ = submit(world.location_a)
         db.session.commit()
         yield _Ctx(world, report.id)
 
@@ -33,19 +31,6 @@ class _Ctx:
 
     def user(self, persona: str) -> User:
         return db.session.get(User, getattr(self.world, persona).id)
-
-
-def _new_report(location: Location) -> Report:
-    answers = loop.NewReport(
-        "Pallet leaning over the aisle", "Dock 1", "serious_injury", None, None, None, "qr", "en"
-    )
-    nonce = codes.random_code(20)
-    return loop.submit(
-        location,
-        answers,
-        receipt_hash=codes.receipt_hash("k", nonce),
-        submission_key=codes.submission_key(nonce),
-    )
 
 
 def _category(name: str = "Mechanical") -> Category:
@@ -173,7 +158,7 @@ def test_an_asset_of_another_site_is_refused(ctx, world):
 
 def test_merge_sends_the_reporter_to_the_other_report(ctx):
     report = ctx.report
-    original = _new_report(report.location)
+    original = submit(report.location)[0]
     db.session.flush()
     loop.merge(report, ctx.user("supervisor_a"), into=original)
     assert report.status == "merged" and report.merged_into is original
@@ -186,9 +171,7 @@ def test_merge_into_itself_or_another_site_is_refused(ctx, world):
     report = ctx.report
     with pytest.raises(loop.InvalidInput):
         loop.merge(report, ctx.user("admin"), into=report)
-    other = _new_report(
-        db.session.scalar(select(Location).where(Location.code == world.location_b))
-    )
+    other, _ = submit(world.location_b)
     db.session.flush()
     with pytest.raises(loop.InvalidInput):
         loop.merge(report, ctx.user("admin"), into=other)
@@ -201,7 +184,7 @@ def test_dismiss_keeps_the_report_with_its_reason(ctx):
     assert db.session.get(Report, ctx.report_id).status == "dismissed"
     assert report.dismiss_reason == "incident" and report.events[-1].public
     with pytest.raises(loop.InvalidInput):
-        loop.dismiss(_new_report(report.location), ctx.user("supervisor_a"), reason="boring")
+        loop.dismiss(submit(report.location)[0], ctx.user("supervisor_a"), reason="boring")
 
 
 def test_investigation_keeps_up_to_five_whys(ctx):

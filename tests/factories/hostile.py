@@ -19,9 +19,9 @@ from portal.admin.assets import add_asset
 from portal.admin.categories import add_category
 from portal.domain import corrective, loop, publishing
 from portal.extensions import db
-from portal.lib import codes
 from portal.models import Asset, Category, CorrectiveAction, Location, Report, Site, User
-from tests import factories
+from tests.factories.people import Persona, World
+from tests.factories.reports import submit
 
 # One payload a line; each script payload calls __xss with its own number.
 PAYLOADS: tuple[str, ...] = (
@@ -102,34 +102,22 @@ class Stored:
 
 
 class _Builder:
-    def __init__(self, app: Flask, world: factories.World) -> None:
+    def __init__(self, app: Flask, world: World) -> None:
         self.app = app
         self.world = world
         self.codes: dict[int, str] = {}
 
-    def user(self, persona: factories.Persona) -> User:
+    def user(self, persona: Persona) -> User:
         return db.session.get(User, persona.id)
 
     def submit(self, location: Location, n: int, *, named: bool = False) -> Report:
         formula = FORMULAS[n % len(FORMULAS)]
-        answers = loop.NewReport(
-            what_happened=everything(formula),
-            where_text=packed(200, n, FORMULAS[(n + 1) % len(FORMULAS)]),
-            potential_outcome="serious_injury",
-            potential_text=packed(500, n + 3),
-            reporter_name=packed(120, n + 5, FORMULAS[2]) if named else None,
-            reporter_role=None,
-            channel="qr",
-            language="en",
-        )
-        nonce = codes.random_code(24)
-        secret = self.app.config["SECRET_KEY"]
-        code = codes.receipt_for(secret, nonce)
-        report = loop.submit(
+        report, code = submit(
             location,
-            answers,
-            receipt_hash=codes.receipt_hash(secret, code),
-            submission_key=codes.submission_key(nonce),
+            everything(formula),
+            where=packed(200, n, FORMULAS[(n + 1) % len(FORMULAS)]),
+            potential=packed(500, n + 3),
+            name=packed(120, n + 5, FORMULAS[2]) if named else None,
         )
         db.session.flush()
         self.codes[report.id] = code
@@ -182,7 +170,7 @@ def _refuse_script_links(build: _Builder, report: Report) -> None:
             corrective.add(report, build.user(build.world.safety), new)
 
 
-def _name_everything(world: factories.World) -> tuple[Site, Location, Category, int]:
+def _name_everything(world: World) -> tuple[Site, Location, Category, int]:
     """Payloads in the names of the site, its location, an asset, a category and the staff."""
     site = db.session.get(Site, world.site_a)
     site.name = packed(120, 0, FORMULAS[0])
@@ -197,7 +185,7 @@ def _name_everything(world: factories.World) -> tuple[Site, Location, Category, 
     return site, location, category, asset.id
 
 
-def store_everywhere(app: Flask, world: factories.World) -> Stored:
+def store_everywhere(app: Flask, world: World) -> Stored:
     """Put the corpus into every free-text field of site A, through the domain functions."""
     with app.app_context():
         build = _Builder(app, world)
