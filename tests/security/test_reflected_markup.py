@@ -3,7 +3,7 @@
 The boards' and insights' filter notes ("“…” is not valid") were lazy messages filled with the
 raw parameter; a lazy message told Jinja it was already safe HTML, so `?site=<b>` printed bold
 text, and an injected htmx form posted with the page's CSRF header. Every lazy message now
-escapes itself (portal/lib/lazytext.py). These tests send markup through every GET parameter
+escapes the values it is filled with (portal/lib/lazytext.py). These tests send markup through every GET parameter
 the portal reads, on every GET route of the url_map, as an admin (who reaches them all).
 """
 
