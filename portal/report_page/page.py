@@ -11,9 +11,10 @@ from portal.domain import labels, permissions, steps
 from portal.domain.steps import Step
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Report
-from portal.report_page import action_panel, timeline
+from portal.report_page import action_panel, publish_panel, timeline
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
 from portal.report_page.forms import InvestigationForm, MessageForm
+from portal.report_page.publish_forms import PublishForm
 from portal.web.pages import render
 
 Page = tuple[str, int]
@@ -67,6 +68,7 @@ def render_page(
     action_form: AddActionForm | None = None,
     summary_form: SummaryForm | None = None,
     doubt_form: DoubtReplyForm | None = None,
+    publish_form: PublishForm | None = None,
     notice: str | None = None,
     saved: str | None = None,
     status: int = 200,
@@ -88,6 +90,7 @@ def render_page(
         "investigation": investigation or investigation_form(report),
         "notice": notice,
         "saved": saved,
+        "publish": publish_panel.panel(report, current_user, publish_form),
         **action_panel.context(
             report,
             current_user,

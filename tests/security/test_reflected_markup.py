@@ -3,8 +3,9 @@
 The boards' and insights' filter notes ("“…” is not valid") were lazy messages filled with the
 raw parameter; a lazy message told Jinja it was already safe HTML, so `?site=<b>` printed bold
 text, and an injected htmx form posted with the page's CSRF header. Every lazy message now
-escapes the values it is filled with (portal/lib/lazytext.py). These tests send markup through every GET parameter
-the portal reads, on every GET route of the url_map, as an admin (who reaches them all).
+escapes the values it is filled with (portal/lib/lazytext.py). These tests send markup
+through every GET parameter the portal reads, on every GET route of the url_map, as an admin
+(who reaches them all).
 """
 
 from __future__ import annotations
