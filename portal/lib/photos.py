@@ -32,6 +32,17 @@ DRAFT_FORMATS = {"JPEG", "MPO"}
 # Pillow's own guard, checked when the header is read: warn above 64 Mpx (made an error
 # below), refuse above 128 Mpx.
 Image.MAX_IMAGE_PIXELS = MAX_SIDE_IN_JPEG * MAX_SIDE_IN_JPEG
+# What decoding costs is not the same for every kind of file, so each has its own budget of
+# pixels, read from the header before anything is decoded. A baseline JPEG is decoded at a
+# reduced scale as it streams; a progressive one keeps every coefficient of the full image
+# (8000x8000: 464 MB), a CMYK one four channels of them (586 MB), and lossless WebP has no
+# reduced decoding at all (4000x4000 from 684 bytes: 283 MB); TIFF and BMP cost more than PNG.
+# Measured with each budget's largest file, cleaning one photo peaks at 160 MB or less, the
+# process included (docs/security.md).
+MAX_PIXELS_PROGRESSIVE_JPEG = 16_000_000  # 4,000 x 4,000
+MAX_PIXELS_CMYK_JPEG = 8_000_000  # 3,264 x 2,448
+MAX_PIXELS_PNG = 12_000_000  # 4,000 x 3,000 (screenshots are a third of that)
+MAX_PIXELS_OTHER = 6_000_000  # WebP, GIF, BMP, TIFF: 3,000 x 2,000
 
 
 class PhotoError(ValueError):
@@ -73,6 +84,8 @@ def clean(data: bytes) -> CleanPhoto:
             limit = MAX_SIDE_IN_JPEG if image.format in DRAFT_FORMATS else MAX_SIDE_IN
             if max(image.size) > limit:
                 raise _too_big(limit)
+            if image.width * image.height > _pixel_budget(image):
+                raise PhotoError(_costly())
             if image.format in DRAFT_FORMATS:
                 # the decoder scales down by 1/2, 1/4 or 1/8 while it reads: never the
                 # full-size pixels in memory for a big camera photo
@@ -93,6 +106,26 @@ def clean(data: bytes) -> CleanPhoto:
     out = io.BytesIO()
     pixels.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return CleanPhoto(data=out.getvalue(), width=pixels.width, height=pixels.height)
+
+
+def _pixel_budget(image: Image.Image) -> int:
+    """How many pixels this kind of file may have (see MAX_PIXELS_*)."""
+    if image.format in DRAFT_FORMATS:
+        if image.mode == "CMYK":
+            return MAX_PIXELS_CMYK_JPEG
+        if image.info.get("progressive") or image.info.get("progression"):
+            return MAX_PIXELS_PROGRESSIVE_JPEG
+        return MAX_SIDE_IN_JPEG * MAX_SIDE_IN_JPEG
+    if image.format == "PNG":
+        return MAX_PIXELS_PNG
+    return MAX_PIXELS_OTHER
+
+
+def _costly() -> object:
+    return _l(
+        "This photo is too big to check. Please send a photo straight from the camera, "
+        "or a smaller copy."
+    )
 
 
 def _too_big(limit: int) -> PhotoError:

@@ -30,6 +30,8 @@ TOO_BIG = "over 4000 pixels a side"
 TOO_BIG_JPEG = "over 8000 pixels a side"
 # a bomb is "too big": by the portal's size check, or by Pillow's own guard before it
 BOMB = (TOO_BIG, TOO_BIG_JPEG)
+# within the size limits, but costlier to decode than its kind of file may be (photos.py)
+COSTLY = ("This photo is too big to check.",)
 
 # names that would escape the upload folder, or break a file system, if they were ever used
 TRICKY_NAMES = [
@@ -100,6 +102,31 @@ def jpeg_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
+def progressive_claiming(width: int, height: int, mode: str = "RGB") -> bytes:
+    """A small real progressive JPEG (SOF2; CMYK with mode="CMYK") claiming width x height:
+    decoding the real thing keeps every coefficient of it (8000x8000: 464 MB, CMYK 586 MB)."""
+    out = io.BytesIO()
+    colour = (10, 20, 30, 40) if mode == "CMYK" else (200, 40, 40)
+    Image.new(mode, (64, 48), colour).save(out, format="JPEG", progressive=True)
+    data = bytearray(out.getvalue())
+    at = data.index(b"\xff\xc2")  # SOF2: marker, length(2), precision(1), height(2), width(2)
+    data[at + 5 : at + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def lossless_webp_claiming(width: int, height: int) -> bytes:
+    """A small real lossless WebP whose VP8L header claims width x height (the real 4000x4000
+    one is 684 bytes and decodes into 283 MB)."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(out, format="WEBP", lossless=True)
+    data = bytearray(out.getvalue())
+    at = data.index(b"VP8L") + 8 + 1  # chunk tag, chunk size, signature byte 0x2f
+    bits = int.from_bytes(data[at : at + 4], "little")
+    bits = (bits & ~((1 << 28) - 1)) | (width - 1) | ((height - 1) << 14)
+    data[at : at + 4] = bits.to_bytes(4, "little")
+    return bytes(data)
+
+
 def padded(data: bytes, size: int) -> bytes:
     """`data` followed by junk up to `size` bytes."""
     return data + b"\0" * (size - len(data))
@@ -107,6 +134,7 @@ def padded(data: bytes, size: int) -> bytes:
 
 def hostile() -> list[Upload]:
     """Files that must be refused, each with the message the worker gets."""
+    C = {"messages": COSTLY}
     jfif = plain_jpeg()[:20]  # SOI and a genuine JFIF APP0 segment
     svg = (
         b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
@@ -123,6 +151,20 @@ def hostile() -> list[Upload]:
             "jpeg-claiming-30000x30000", "big.jpg", jpeg_claiming(30_000, 30_000), messages=BOMB
         ),
         Upload("png-with-ztxt-bomb", "text.png", png_with_text_bomb(), "image/png"),
+        Upload("progressive-jpeg-8000x8000", "p.jpg", progressive_claiming(8000, 8000), **C),
+        Upload(
+            "progressive-cmyk-jpeg-8000x8000",
+            "c.jpg",
+            progressive_claiming(8000, 8000, "CMYK"),
+            **C,
+        ),
+        Upload(
+            "lossless-webp-4000x4000",
+            "w.webp",
+            lossless_webp_claiming(4000, 4000),
+            "image/webp",
+            **C,
+        ),
         Upload("jpeg-11-mib", "big.jpg", padded(plain_jpeg(), 11 * MIB), messages=(TOO_LARGE,)),
         Upload(
             "random-11-mib",
