@@ -1,22 +1,42 @@
-"""`make run`: the development server, which logs no client address and no query string."""
+"""`make run`: the development server. Its log holds no client address and no query string,
+while the portal still sees each client's address (rate limits key on it); the interactive
+debugger is off unless asked for (PORTAL_DEBUGGER=1), and it listens on loopback unless
+HOST says otherwise (`make run HOST=0.0.0.0` to try it from a phone on the same network)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, run_simple
+from werkzeug.serving import WSGIRequestHandler, _log, run_simple
 
 
 class AnonymousRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler, minus the client address and the query string in its log lines."""
+    """Werkzeug's handler, minus the client address and the query string in its log lines.
 
-    def address_string(self) -> str:
-        return "-"
+    Only the log forgets the address: REMOTE_ADDR still reaches the app, so one person's
+    failed sign-ins or reports never use up everybody's rate limit."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        _log(type, f"[{self.log_date_time_string()}] {message}\n", *args)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = self.path.split("?", 1)[0]
         self.log("info", '"%s %s" %s %s', self.command, path, code, size)
+
+
+def options(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """How `make run` serves: threads, the reloader, and the debugger only when asked for
+    (it runs any code typed into an error page, so never by default)."""
+    environ = os.environ if environ is None else environ
+    debugger = environ.get("PORTAL_DEBUGGER", "").strip().lower() in {"1", "true", "yes", "on"}
+    return {
+        "use_reloader": True,
+        "use_debugger": debugger,
+        "threaded": True,
+        "request_handler": AnonymousRequestHandler,
+    }
 
 
 def main() -> None:
@@ -27,16 +47,7 @@ def main() -> None:
     os.environ.setdefault("PORTAL_ENV", "development")
     from portal import create_app
 
-    app = create_app()
-    run_simple(
-        args.host,
-        args.port,
-        app,
-        use_reloader=True,
-        use_debugger=True,
-        threaded=True,
-        request_handler=AnonymousRequestHandler,
-    )
+    run_simple(args.host, args.port, create_app(), **options())
 
 
 if __name__ == "__main__":
