@@ -91,6 +91,12 @@ def _notify_settings(env: Env) -> dict[str, object]:
         "SMTP_FROM": env.get("PORTAL_SMTP_FROM", user or "closecall@localhost"),
         "SMTP_TIMEOUT": env.int("PORTAL_SMTP_TIMEOUT", 30),
         "WEBHOOK_TIMEOUT": env.int("PORTAL_WEBHOOK_TIMEOUT", 10),
+        # hosts a webhook may reach although they resolve to a private or loopback address
+        "WEBHOOK_ALLOWED_HOSTS": frozenset(
+            host.strip().lower()
+            for host in (env.get("PORTAL_WEBHOOK_ALLOWED_HOSTS") or "").split(",")
+            if host.strip()
+        ),
         # tries per message before it is marked failed (about 13 hours with the back-off)
         "NOTIFY_MAX_ATTEMPTS": max(1, env.int("PORTAL_NOTIFY_MAX_ATTEMPTS", 8)),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, RadioField, StringField
@@ -14,6 +15,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from portal.extensions import db
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Delivery, SiteRecipient
+from portal.notify.channels import is_public_address
 
 # one @, something before it, a dotted domain after it, no spaces: what a mail server accepts
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -36,6 +38,21 @@ def is_web_address(text: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def is_internal_address(text: str) -> bool:
+    """A web address whose host is written as a loopback, private, link-local or reserved
+    address, or is `localhost`, unless PORTAL_WEBHOOK_ALLOWED_HOSTS names it. (Names are
+    checked again where they resolve, each time the sender connects.)"""
+    host = (urlsplit(text).hostname or "").lower()
+    if host in current_app.config["WEBHOOK_ALLOWED_HOSTS"]:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return not is_public_address(host)
+    except ValueError:  # a name, not an address
+        return False
 
 
 def _same_target(channel: str, one: str, other: str) -> bool:
@@ -85,6 +102,10 @@ class RecipientForm(FlaskForm):
         if self.channel.data == Delivery.WEBHOOK and not is_web_address(field.data):
             raise ValidationError(
                 _l("Enter the webhook's full web address, starting with https://.")
+            )
+        if self.channel.data == Delivery.WEBHOOK and is_internal_address(field.data):
+            raise ValidationError(
+                _l("A webhook must be on the internet, not an address inside this network.")
             )
         if self.channel.data != Delivery.WEBHOOK and not is_email(field.data):
             raise ValidationError(_l("Enter an email address like hr@example.com."))

@@ -5,12 +5,15 @@ Nothing here touches the database; portal/notify/outbox.py claims rows and recor
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
 import json
 import smtplib
+import socket
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from email.message import EmailMessage
@@ -172,11 +175,82 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def is_public_address(address: str) -> bool:
+    """An address on the internet: not loopback, private, link-local (cloud metadata at
+    169.254.169.254), multicast, reserved or unspecified."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
 
 
-def post_webhook(url: str, payload: dict[str, Any], message_id: str, timeout: int) -> None:
-    """POST the payload as JSON; any 2xx answer is a delivery, anything else a DeliveryError."""
+def _guarded_connection(allowed: frozenset[str]) -> Callable[..., socket.socket]:
+    """socket.create_connection, refusing every resolved address that is not public unless
+    the host is allowed by configuration. The address checked is the one connected to, so a
+    name that resolves differently a moment later (DNS rebinding) gains nothing."""
+
+    def connect(
+        address: tuple[str, int], timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, *_: Any
+    ) -> socket.socket:
+        host, port = address
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        if host.lower() not in allowed:
+            refused = [info[4][0] for info in found if not is_public_address(info[4][0])]
+            if refused:
+                raise DeliveryError(
+                    f"a webhook may not reach {host} ({refused[0]}): not a public address",
+                    permanent=True,
+                )
+        problem: OSError | None = None
+        for family, kind, proto, _name, sockaddr in found:
+            sock = socket.socket(family, kind, proto)
+            try:
+                if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                    sock.settimeout(timeout)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as error:
+                sock.close()
+                problem = error
+        raise problem or OSError(f"no address for {host}")
+
+    return connect
+
+
+def _opener(allowed: frozenset[str]) -> urllib.request.OpenerDirector:
+    """An opener that follows no redirect and reaches only public addresses (or allowed hosts)."""
+    connect = _guarded_connection(allowed)
+
+    class Http(http.client.HTTPConnection):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
+
+    class Https(http.client.HTTPSConnection):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
+
+    class HttpHandler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(Http, req)
+
+    class HttpsHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(Https, req)
+
+    return urllib.request.build_opener(_NoRedirects, HttpHandler, HttpsHandler)
+
+
+def post_webhook(
+    url: str,
+    payload: dict[str, Any],
+    message_id: str,
+    timeout: int,
+    allowed_hosts: frozenset[str] = frozenset(),
+) -> None:
+    """POST the payload as JSON; any 2xx answer is a delivery, anything else a DeliveryError.
+    Only public addresses are reached, or the hosts PORTAL_WEBHOOK_ALLOWED_HOSTS names."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise DeliveryError("a webhook needs an http or https URL", permanent=True)
     request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
@@ -191,14 +265,18 @@ def post_webhook(url: str, payload: dict[str, Any], message_id: str, timeout: in
         },
     )
     try:
-        with _opener.open(request, timeout=timeout) as response:
+        with _opener(allowed_hosts).open(request, timeout=timeout) as response:
             status = response.status
     except urllib.error.HTTPError as problem:
         problem.close()
         # 4xx (but a timeout or rate limit) will not get better by itself
         permanent = 400 <= problem.code < 500 and problem.code not in (408, 429)
         raise DeliveryError(f"HTTP {problem.code} {problem.reason}", permanent=permanent) from None
-    except (urllib.error.URLError, OSError) as problem:
+    except urllib.error.URLError as problem:
+        if isinstance(problem.reason, DeliveryError):
+            raise problem.reason from None
+        raise DeliveryError(f"cannot reach the webhook: {_describe(problem)}") from problem
+    except OSError as problem:
         raise DeliveryError(f"cannot reach the webhook: {_describe(problem)}") from problem
     if not 200 <= status < 300:
         raise DeliveryError(f"HTTP {status}")

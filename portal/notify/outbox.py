@@ -208,7 +208,9 @@ def send(row: Claimed, mailer: Mailer) -> None:
     """Deliver one row, or raise DeliveryError."""
     if row.channel == Delivery.WEBHOOK:
         timeout = current_app.config["WEBHOOK_TIMEOUT"]
-        post_webhook(row.recipient, row.payload or {"text": row.subject}, row.message_id, timeout)
+        allowed = current_app.config["WEBHOOK_ALLOWED_HOSTS"]
+        payload = row.payload or {"text": row.subject}
+        post_webhook(row.recipient, payload, row.message_id, timeout, allowed)
     elif row.channel == Delivery.EMAIL:
         mailer.send(build_email(row, current_app.config["SMTP_FROM"], row.message_id))
     else:

@@ -66,8 +66,10 @@ def smtp_port() -> int:
 
 @pytest.fixture
 def app_env(app_env: dict[str, str], smtp_port: int, monkeypatch: pytest.MonkeyPatch):
-    """The usual test environment, with outgoing mail pointed at 127.0.0.1:smtp_port."""
+    """The usual test environment, with outgoing mail pointed at 127.0.0.1:smtp_port, and the
+    test webhook receiver's loopback host allowed (webhooks reach public addresses only)."""
     settings = {
+        "PORTAL_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
         "PORTAL_SMTP_HOST": "127.0.0.1",
         "PORTAL_SMTP_PORT": str(smtp_port),
         "PORTAL_SMTP_STARTTLS": "0",
