@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from portal.database import begin_write, queued_writes
 from portal.domain import loop
 from portal.extensions import db
 from portal.lib import codes, photos
+from portal.lib.timeutil import utcnow
 from portal.models import Report, User
 
 
@@ -23,12 +25,31 @@ class Receipt:
     anonymous: bool
 
 
-def receipt_of(nonce: str) -> Receipt | None:
-    """The receipt of an earlier submission of the same form, if there was one."""
+class AlreadySent(Exception):
+    """The form's one-time token already sent a different report, or sent this one too long
+    ago: whoever holds the token gets no receipt code."""
+
+
+# how long the same form sent again (a double tap, a reload, a retry after a dropped
+# connection) still answers with the first receipt
+REPLAY_WINDOW = timedelta(minutes=15)
+
+
+def _same_submission(report: Report, answers: loop.NewReport) -> bool:
+    columns = answers.columns()
+    columns.pop("language")  # the same words, whichever language the form was shown in
+    return all(getattr(report, name) == value for name, value in columns.items())
+
+
+def receipt_of(nonce: str, answers: loop.NewReport) -> Receipt | None:
+    """The receipt of an earlier submission of this form, if there was one: only when these
+    are its very answers and it was sent a moment ago; AlreadySent otherwise."""
     key = codes.submission_key(nonce)
     report = db.session.scalar(select(Report).where(Report.submission_key == key))
     if report is None:
         return None
+    if not _same_submission(report, answers) or utcnow() - report.created_at > REPLAY_WINDOW:
+        raise AlreadySent
     code = codes.receipt_for(current_app.config["SECRET_KEY"], nonce)
     return Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous)
 
@@ -77,7 +98,7 @@ def submit(
         # for the check-and-insert below.
         with queued_writes():
             begin_write()
-            earlier = receipt_of(nonce)
+            earlier = receipt_of(nonce, answers)
             if earlier is not None:
                 db.session.rollback()
                 photos.remove(names, upload_dir)
@@ -88,7 +109,7 @@ def submit(
         # PostgreSQL: a concurrent repeat of the same form got in first.
         db.session.rollback()
         photos.remove(names, upload_dir)
-        earlier = receipt_of(nonce)
+        earlier = receipt_of(nonce, answers)
         if earlier is None:
             raise
         return earlier

@@ -100,9 +100,12 @@ def _submit(code: str, channel: str) -> Response | tuple[str, int]:
     if request.form.get("switch_lang"):
         return _render_form(location, form, channel)
     token = tokens.read(form.token.data or "", location.code)
-    if token is not None and token.expired:
-        # a retry long after the first send still gets the first receipt
-        earlier = intake.receipt_of(token.nonce)
+    if token is not None and token.expired and form.validate():
+        # the same form sent again a moment after its token expired gets the first receipt
+        try:
+            earlier = intake.receipt_of(token.nonce, form.answers(channel, current_language()))
+        except intake.AlreadySent:
+            return _already_sent(location, form, channel)
         if earlier is not None:
             return _render_receipt(earlier, location, channel)
     if token is None or token.expired:
@@ -116,8 +119,22 @@ def _submit(code: str, channel: str) -> Response | tuple[str, int]:
     if cleaned is None:
         return _render_form(location, form, channel, status=422)
     answers = form.answers(channel, current_language())
-    receipt = intake.submit(location, answers, token.nonce, cleaned)
+    try:
+        receipt = intake.submit(location, answers, token.nonce, cleaned)
+    except intake.AlreadySent:
+        return _already_sent(location, form, channel)
     return _render_receipt(receipt, location, channel)
+
+
+def _already_sent(location: Place, form: ReportForm, channel: str) -> tuple[str, int]:
+    """This form's token sent another report (or long ago): no receipt code for whoever holds
+    it; the words stay, under a fresh token, to send as a new report."""
+    form.token.data = tokens.issue(location.code)
+    notice = _(
+        "This form was already sent, and that report is safe with the safety team. "
+        "To report something new, check your answers and send again."
+    )
+    return _render_form(location, form, channel, status=409, notice=notice)
 
 
 @bp.get("/r/<code>")

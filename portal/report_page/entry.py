@@ -38,9 +38,9 @@ def nonce_of(form: StaffReportForm, location: Location) -> str | None:
 
 def submit(location: Location, form: StaffReportForm, nonce: str, actor: User) -> Entered:
     """Store the report (or find the one this same form stored before); the caller commits."""
-    earlier = intake.receipt_of(nonce)
+    answers = form.answers(Channel.STAFF.value, form.language.data)
+    earlier = intake.receipt_of(nonce, answers)  # AlreadySent: the token sent other words
     if earlier is not None:
         return Entered(report_id=earlier.report_id, code=codes.group(earlier.code), repeated=True)
-    answers = form.answers(Channel.STAFF.value, form.language.data)
     receipt = intake.record(location, answers, nonce, entered_by=actor)
     return Entered(report_id=receipt.report_id, code=codes.group(receipt.code), repeated=False)

@@ -8,7 +8,7 @@ from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from portal.domain import loop
+from portal.domain import intake, loop
 from portal.extensions import db
 from portal.models import Location
 from portal.report_page import access, bp, entry
@@ -101,7 +101,12 @@ def new() -> str | Page | Response:
     if nonce is None:
         entry.issue_token(form, location)
         return _entry_page(location, form, _("This form was open too long. Please send it again."))
-    entered = _enter(location, form, nonce)
+    try:
+        entered = _enter(location, form, nonce)
+    except intake.AlreadySent:
+        entry.issue_token(form, location)
+        notice = _("This form was already saved as a report. Check the words and save again.")
+        return _entry_page(location, form, notice)
     receipt = _(
         "Receipt code for the reporter: %(code)s — give it to them now; it is not shown again.",
         code=entered.code,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.domain import intake
 from portal.extensions import db
 from portal.models import Location, Report, ReportEvent
 from tests.factories import form_token, receipt_in, report_answers
@@ -121,10 +123,36 @@ def test_an_anonymous_report_stores_no_address_agent_or_cookie(app, client, worl
 def test_a_double_submit_returns_the_first_receipt_and_one_report(app, client, world):
     token = form_token(_open(client, world.location_a))
     first = client.post(f"/r/{world.location_a}", data=report_answers(token))
-    second = client.post(
-        f"/r/{world.location_a}", data=report_answers(token, what_happened="retry")
-    )
+    second = client.post(f"/r/{world.location_a}", data=report_answers(token))
     assert receipt_in(first.get_data(as_text=True)) == receipt_in(second.get_data(as_text=True))
+    assert _count_reports(app) == 1
+
+
+def test_a_used_token_with_other_words_gets_no_receipt(app, client, world):
+    """A captured form token is no key to its report (issue 18, finding 6): sent again with
+    other words it answers calmly, without the code, and keeps the words under a new token."""
+    token = form_token(_open(client, world.location_a))
+    first = client.post(f"/r/{world.location_a}", data=report_answers(token))
+    code = receipt_in(first.get_data(as_text=True))
+    replay = client.post(
+        f"/r/{world.location_a}", data=report_answers(token, what_happened="Someone else's words")
+    )
+    html = replay.get_data(as_text=True)
+    assert replay.status_code == 409 and "This form was already sent" in html
+    assert code not in html and "Someone else&#39;s words" in html
+    assert form_token(html) != token
+    assert _count_reports(app) == 1
+
+
+def test_the_same_words_long_after_get_no_receipt(app, client, world, monkeypatch):
+    token = form_token(_open(client, world.location_a))
+    code = receipt_in(
+        client.post(f"/r/{world.location_a}", data=report_answers(token)).get_data(as_text=True)
+    )
+    later = intake.utcnow() + intake.REPLAY_WINDOW + timedelta(minutes=1)
+    monkeypatch.setattr(intake, "utcnow", lambda: later)
+    replay = client.post(f"/r/{world.location_a}", data=report_answers(token))
+    assert replay.status_code == 409 and code not in replay.get_data(as_text=True)
     assert _count_reports(app) == 1
 
 
