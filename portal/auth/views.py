@@ -8,6 +8,7 @@ import hmac
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -40,15 +41,59 @@ def _failed(response: Response) -> bool:
     return request.method == "POST" and response.status_code != 303
 
 
+# A browser that signed in to an account before carries a signed cookie naming that account
+# (by its keyed hash): the account-wide limits, which an attacker can fill from many addresses,
+# do not apply to it, so guessing never locks the owner out of their own browser. The limit
+# per client still does.
+DEVICE_COOKIE = "closecall_device"
+DEVICE_DAYS = 180
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def _known_device() -> bool:
+    """The request comes from a browser that signed in to this account before."""
+    cookie = request.cookies.get(DEVICE_COOKIE)
+    if not cookie:
+        return False
+    try:
+        account = _devices().loads(cookie, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return False
+    return hmac.compare_digest(str(account), _account_key())
+
+
+def _remember_device(response: Response) -> Response:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _devices().dumps(_account_key()),
+        max_age=DEVICE_DAYS * 86400,
+        path=url_for("auth.login"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+    exempt_when=_known_device,
+)
 # Failures are counted once known (after the password check), so guesses sent at the same
 # instant all pass that check; every attempt on an account is also counted up front, against a
 # higher cap, which bounds such a burst whatever the concurrency.
-@limiter.limit(_burst_limit, methods=["POST"], key_func=_account_key)
+@limiter.limit(_burst_limit, methods=["POST"], key_func=_account_key, exempt_when=_known_device)
 def login() -> Response | tuple[str, int]:
-    """Staff sign-in; failures are throttled per client and per account."""
+    """Staff sign-in; failures are throttled per client and per account (but not for a browser
+    that signed in to the account before)."""
     if current_user.is_authenticated:
         return redirect(url_for("staff.home"), 303)
     form = LoginForm()
@@ -65,7 +110,9 @@ def login() -> Response | tuple[str, int]:
     user.last_login_at = utcnow()
     db.session.commit()
     login_user(user)
-    return redirect(safe_next(request.args.get("next"), url_for("staff.home")), 303)
+    return _remember_device(
+        redirect(safe_next(request.args.get("next"), url_for("staff.home")), 303)
+    )
 
 
 @bp.route("/logout", methods=["POST"])

@@ -7,7 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.lib import passwords
 from portal.models import User
-from tests.factories import PASSWORD, csrf_token
+from tests.factories import PASSWORD, LoginActions, csrf_token
 
 
 def _token(client) -> str:
@@ -187,3 +187,38 @@ def test_every_attempt_on_an_account_counts_against_the_burst_cap(app, client, w
         for _ in range(4)
     ]
     assert statuses == [401, 401, 401, 429]
+
+
+def test_guesses_from_many_addresses_never_lock_the_owner_out_of_their_browser(app, world):
+    """Issue 18, finding 3: ten wrong passwords from ten addresses made the owner's right one
+    answer 429. A browser that signed in to the account before is not held by the
+    account-wide limits (its own address's limit still holds); a new one still is."""
+    app.config["LOGIN_RATE_LIMIT"] = "3 per 15 minutes"
+    owner = app.test_client()
+    assert _login(owner, world.admin.email, PASSWORD).status_code == 303
+    LoginActions(owner).logout()
+    attacker = app.test_client()
+    for index in range(12):
+        address = {"REMOTE_ADDR": f"10.0.1.{index}"}
+        _login(attacker, world.admin.email, "guess", environ_base=address)
+    stranger = app.test_client()
+    fresh = {"REMOTE_ADDR": "10.0.2.1"}
+    assert _login(stranger, world.admin.email, PASSWORD, environ_base=fresh).status_code == 429
+    again = _login(owner, world.admin.email, PASSWORD, environ_base={"REMOTE_ADDR": "10.0.2.2"})
+    assert again.status_code == 303
+
+
+def test_a_device_cookie_of_one_account_does_not_help_another(app, world):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per 15 minutes"
+    client = app.test_client()
+    assert _login(client, world.safety.email, PASSWORD).status_code == 303
+    LoginActions(client).logout()
+    for index in range(3):
+        _login(
+            app.test_client(),
+            world.admin.email,
+            "guess",
+            environ_base={"REMOTE_ADDR": f"10.0.3.{index}"},
+        )
+    blocked = _login(client, world.admin.email, PASSWORD, environ_base={"REMOTE_ADDR": "10.0.3.9"})
+    assert blocked.status_code == 429
