@@ -4,7 +4,7 @@ an app and client per test, and personas to sign in as."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,14 @@ from sqlalchemy.engine import Engine
 
 from portal import create_app
 from tests import factories
-from tests.database import empty_tables, migrate_to_head, postgres_database, test_environment
+from tests.database import (
+    built_once,
+    empty_tables,
+    migrate_to_head,
+    postgres_database,
+    sqlite_in_memory_folder,
+    test_environment,
+)
 from tests.factories import small_world
 
 
@@ -55,6 +62,29 @@ def _one_engine_per_database() -> Iterator[None]:
         engine.dispose()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_url_builder_per_rule() -> Iterator[None]:
+    """Every test builds its own app, and werkzeug compiles a URL builder for each of its
+    rules from a generated syntax tree: four fifths of create_app. The builder is a plain
+    function of the rule's text, parts and defaults (the rule comes in as an argument when it
+    runs), so the same rule of the next app reuses it."""
+    from werkzeug.routing.rules import Rule
+
+    original = Rule._compile_builder
+    builders: dict[tuple[object, ...], Callable[..., tuple[str, str]]] = {}
+
+    def compile_builder(self: Rule, append_unknown: bool = True):  # type: ignore[no-untyped-def]
+        defaults = tuple(sorted((self.defaults or {}).items()))
+        key = (self.rule, tuple(self._trace), repr(defaults), append_unknown)
+        if key not in builders:
+            builders[key] = original(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = compile_builder  # type: ignore[method-assign]
+    yield
+    Rule._compile_builder = original  # type: ignore[method-assign]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--db",
@@ -80,12 +110,11 @@ def database_url(
         generator = postgres_database(base)
         url = next(generator)
     else:
-        generator = None
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        generator = sqlite_in_memory_folder(tmp_path_factory)
+        url = f"sqlite:///{next(generator) / 'test.db'}"
     migrate_to_head(url, tmp_path_factory.mktemp("migrate-instance"))
     yield url
-    if generator is not None:
-        next(generator, None)
+    next(generator, None)
 
 
 @pytest.fixture
@@ -136,8 +165,7 @@ def runner(app: Flask):
 @pytest.fixture
 def world(app: Flask) -> factories.World:
     """Two sites with a location each, and a persona of every role (see factories.World)."""
-    with app.app_context():
-        return factories.build_world()
+    return built_once(app, "world", factories.build_world)
 
 
 @pytest.fixture
@@ -166,8 +194,7 @@ def ids(app: Flask, world: factories.World) -> factories.Ids:
 @pytest.fixture
 def small(app: Flask, world: factories.World) -> small_world.Small:
     """The indicators' hand-counted data set (tests/factories/small_world.py), stored."""
-    with app.app_context():
-        return small_world.build(world)
+    return built_once(app, "small world", lambda: small_world.build(world))
 
 
 @pytest.fixture

@@ -3,20 +3,41 @@ of a test's app."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Table, create_engine, func, select, text
+from sqlalchemy.engine import Connection, make_url
 
 from portal import create_app
 from portal.extensions import db
 from portal.models import DEFAULT_CATEGORIES
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-portal"
+T = TypeVar("T")
+
+
+def sqlite_in_memory_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder for the SQLite test database in memory (/dev/shm) where there is one, removed
+    afterwards; else pytest's temporary folder. The portal's pragmas stay as they are
+    (WAL, synchronous=FULL): on a disk each commit waited for an fsync, a fifth of the run."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path_factory.mktemp("db")
+        return
+    folder = Path(tempfile.mkdtemp(prefix="closecall-test-", dir=shm))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def postgres_database(base_url: str) -> Iterator[str]:
@@ -99,3 +120,124 @@ def empty_tables(app: Flask) -> None:
             )
         # the pool's connections stay open for the next test (the engine is shared):
         # reconnecting to PostgreSQL for every test was a sixth of its pass
+
+
+@dataclass
+class _Built:
+    """What a builder did to the database the first time it ran in this process."""
+
+    before: dict[str, list[tuple[Any, ...]]]  # the rows of the tables it changed, before ...
+    after: dict[str, list[tuple[Any, ...]]]  # ... and after
+    result: Any
+
+
+_BUILT: dict[tuple[str, tuple[int, ...]], _Built] = {}
+
+
+def _counts(conn: Connection) -> tuple[int, ...]:
+    counts = [
+        select(func.count()).select_from(table).scalar_subquery()
+        for table in db.metadata.sorted_tables
+    ]
+    return tuple(conn.execute(select(*counts)).one())
+
+
+def _rows(conn: Connection, table: Table) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in conn.execute(table.select().order_by(*table.primary_key))]
+
+
+def built_once(app: Flask, key: str, build: Callable[[], T]) -> T:
+    """The data `build()` makes (in an app context, committed), made once per test process.
+
+    The first time, `build` runs and the rows of the tables it changed are kept. Later, when
+    the database holds what it held then (the same count of rows in every table, the same
+    rows in the tables the build changes), the same rows are added, changed and removed
+    again, ids included, and the first result is returned: the same data, for the cost of
+    the inserts.
+    Otherwise `build` runs again. Data that depends on the time of day is made at the time of
+    the first build."""
+    tables = {table.name: table for table in db.metadata.sorted_tables}
+    with app.app_context():
+        db.session.remove()
+        with db.engine.connect() as conn:
+            counts = _counts(conn)
+            built = _BUILT.get((key, counts))
+            if built is not None and all(
+                _rows(conn, tables[name]) == rows for name, rows in built.before.items()
+            ):
+                _put_back(conn, [tables[name] for name in built.after], built.before, built.after)
+                conn.commit()
+                return built.result
+            before = {name: _rows(conn, table) for name, table in tables.items()}
+        result = build()
+        db.session.commit()
+        db.session.remove()
+        if built is None:
+            with db.engine.connect() as conn:
+                after = {name: _rows(conn, table) for name, table in tables.items()}
+            changed = [name for name in tables if after[name] != before[name]]
+            _BUILT[key, counts] = _Built(
+                before={name: before[name] for name in changed},
+                after={name: after[name] for name in changed},
+                result=result,
+            )
+        return result
+
+
+def _put_back(
+    conn: Connection,
+    tables: list[Table],
+    before: dict[str, list[tuple[Any, ...]]],
+    after: dict[str, list[tuple[Any, ...]]],
+) -> None:
+    """Turn these tables (in dependency order) from their rows before the build into their
+    rows after it, row by row: rows of other tables that point at them stay untouched."""
+    changes = {
+        table.name: _changes(table, before[table.name], after[table.name]) for table in tables
+    }
+    for table in reversed(tables):
+        gone = changes[table.name][0]
+        for key in gone:
+            conn.execute(table.delete().where(*_matching(table, key)))
+    for table in tables:
+        _, changed, added = changes[table.name]
+        keys = [column.key for column in table.columns]
+        for key, row in changed:
+            conn.execute(
+                table.update()
+                .where(*_matching(table, key))
+                .values(dict(zip(keys, row, strict=True)))
+            )
+        if added:
+            conn.execute(table.insert(), [dict(zip(keys, row, strict=True)) for row in added])
+    if conn.dialect.name == "postgresql":
+        # the next id follows the kept ones
+        for table in tables:
+            if "id" in table.c and after[table.name]:
+                last = select(func.max(table.c.id)).scalar_subquery()
+                sequence = func.pg_get_serial_sequence(table.name, "id")
+                conn.execute(select(func.setval(sequence, last)))
+
+
+def _matching(table: Table, key: tuple[Any, ...]) -> list[Any]:
+    return [column == value for column, value in zip(table.primary_key, key, strict=True)]
+
+
+def _changes(
+    table: Table, before: list[tuple[Any, ...]], after: list[tuple[Any, ...]]
+) -> tuple[
+    list[tuple[Any, ...]], list[tuple[tuple[Any, ...], tuple[Any, ...]]], list[tuple[Any, ...]]
+]:
+    """(keys of the rows gone, (key, row) of the rows changed, the rows added)."""
+    columns = list(table.columns)
+    positions = [columns.index(column) for column in table.primary_key]
+
+    def key(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(row[position] for position in positions)
+
+    old = {key(row): row for row in before}
+    new = {key(row): row for row in after}
+    gone = [key for key in old if key not in new]
+    changed = [(key, row) for key, row in new.items() if key in old and old[key] != row]
+    added = [row for key, row in new.items() if key not in old]
+    return gone, changed, added

@@ -18,6 +18,7 @@ from portal import demo
 from portal.database import begin_write
 from portal.extensions import db
 from portal.models import Location, Report
+from tests.database import built_once
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
@@ -27,18 +28,20 @@ FAILING = ("serious", "critical")
 WHAT = "The forklift reversed out of bay 4 without its horn and nearly hit a picker."
 
 
+def _seed() -> dict[str, str]:
+    begin_write()
+    demo.seed(report_count=60, seed=7)
+    db.session.commit()
+    location = db.session.scalars(select(Location).order_by(Location.id)).first()
+    report = db.session.scalars(select(Report).order_by(Report.id.desc())).first()
+    return {"code": location.code, "report": str(report.id), "slug": location.site.slug}
+
+
 @pytest.fixture
 def demo_world(app) -> dict[str, str]:
-    """The demo company; a poster code, a report id and a site slug to visit."""
-    with app.app_context():
-        begin_write()
-        demo.seed(report_count=60, seed=7)
-        db.session.commit()
-        location = db.session.scalars(select(Location).order_by(Location.id)).first()
-        report = db.session.scalars(select(Report).order_by(Report.id.desc())).first()
-        found = {"code": location.code, "report": str(report.id), "slug": location.site.slug}
-        db.session.remove()
-    return found
+    """The demo company (seeded once per test process, its rows put back for each test); a
+    poster code, a report id and a site slug to visit."""
+    return built_once(app, "demo company of 60 reports", _seed)
 
 
 def serious(page) -> list[str]:

@@ -13,10 +13,10 @@ import pytest
 
 from portal import demo
 from portal.database import begin_write
-from portal.extensions import db
 from portal.indicators.scope import add_months, month_of, months_between
 from portal.lib.timeutil import utcnow
 from tests.browser.helpers import PHONE, fits_the_screen, open_context, screenshot
+from tests.database import built_once
 
 pytestmark = pytest.mark.browser
 
@@ -57,14 +57,16 @@ def narrow(browser, live_server):
     )
 
 
+def _seed() -> None:
+    begin_write()
+    demo.seed(report_count=150, seed=7)
+
+
 @pytest.fixture
 def demo_company(app) -> None:
-    """The demo company: six months of reports, themes, overdue actions and hours worked."""
-    with app.app_context():
-        begin_write()
-        demo.seed(report_count=150, seed=7)
-        db.session.commit()
-        db.session.remove()
+    """The demo company: six months of reports, themes, overdue actions and hours worked
+    (seeded once per test process, its rows put back for each test)."""
+    built_once(app, "demo company of 150 reports", _seed)
 
 
 def _sign_in(page, email: str) -> None:
