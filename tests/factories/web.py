@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from flask.testing import FlaskClient
 
@@ -43,9 +44,28 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+# each client's last token read from a page, by the session's own (raw) token it signs
+_READ: WeakKeyDictionary[FlaskClient, tuple[str, str]] = WeakKeyDictionary()
+
+
 def session_csrf(client: FlaskClient) -> str:
-    """The session's CSRF token, read from a staff page."""
-    return csrf_token(client.get("/login", follow_redirects=True).get_data(as_text=True))
+    """The session's CSRF token, read from a staff page; read again only when the session's
+    own token changed (signing in or out starts a new one), as a browser keeps using the
+    token of the page it has open."""
+    known = _READ.get(client)
+    if known is not None and known[0] == _raw_token(client):
+        return known[1]
+    token = csrf_token(client.get("/login", follow_redirects=True).get_data(as_text=True))
+    raw = _raw_token(client)
+    if raw is not None:
+        _READ[client] = (raw, token)
+    return token
+
+
+def _raw_token(client: FlaskClient) -> str | None:
+    """The token Flask-WTF keeps in the session (the form's token is it, signed)."""
+    with client.session_transaction() as session:
+        return session.get(client.application.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
 
 
 def post(client: FlaskClient, url: str, data: dict[str, object] | None = None, **kwargs):
