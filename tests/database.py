@@ -136,7 +136,7 @@ class _Built:
     result: Any
 
 
-_BUILT: dict[tuple[str, tuple[int, ...]], _Built] = {}
+_BUILT: dict[tuple[str, str, tuple[int, ...]], _Built] = {}
 
 
 @functools.cache
@@ -164,17 +164,19 @@ def built_once(app: Flask, key: str, build: Callable[[], T]) -> T:
 
     The first time, `build` runs and the rows of the tables it changed are kept. Later, when
     the database holds what it held then (the same count of rows in every table, the same
-    rows in the tables the build changes), the same rows are added, changed and removed
-    again, ids included, and the first result is returned: the same data, for the cost of
-    the inserts.
-    Otherwise `build` runs again. Data that depends on the time of day is made at the time of
-    the first build."""
+    rows in the tables the build changes) and the app has the same secret key, the same rows
+    are added, changed and removed again, ids included, and the first result is returned:
+    the same data, for the cost of the inserts. Otherwise `build` runs again. Data that
+    depends on the time of day is as it was made by the first build.
+    """
     tables = _tables()
     with app.app_context():
         db.session.remove()
         with db.engine.connect() as conn:
             counts = _counts(conn)
-            built = _BUILT.get((key, counts))
+            # receipts and tokens are made with the secret key: another key, another build
+            known = (key, app.config["SECRET_KEY"], counts)
+            built = _BUILT.get(known)
             if built is not None and all(
                 _rows(conn, tables[name]) == rows for name, rows in built.before.items()
             ):
@@ -189,7 +191,7 @@ def built_once(app: Flask, key: str, build: Callable[[], T]) -> T:
             with db.engine.connect() as conn:
                 after = {name: _rows(conn, table) for name, table in tables.items()}
             changed = [name for name in tables if after[name] != before[name]]
-            _BUILT[key, counts] = _Built(
+            _BUILT[known] = _Built(
                 before={name: before[name] for name in changed},
                 after={name: after[name] for name in changed},
                 result=result,

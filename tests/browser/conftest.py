@@ -27,7 +27,10 @@ from tests.browser.helpers import (
 def live_server(app: Flask) -> Iterator[LiveServer]:
     """The test's app (and so the test database) served on 127.0.0.1 at a free port."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # shutdown() waits for the loop to look up: every 50 ms, not the default half second
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="live-server", daemon=True
+    )
     thread.start()
     yield LiveServer(server, thread)
     server.shutdown()

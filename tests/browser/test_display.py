@@ -52,7 +52,7 @@ class RestartableServer:
             "127.0.0.1", self.port, self.app, threaded=True, request_handler=QuietRequestHandler
         )
         self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def stop(self) -> None:

@@ -139,7 +139,8 @@ def webhook() -> Iterator[Hook]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look up: every 50 ms, not the default half second
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     hook.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/chat"
     yield hook
