@@ -5,6 +5,7 @@ Nothing here touches the database; portal/notify/outbox.py claims rows and recor
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import json
@@ -217,6 +218,7 @@ def _guarded_connection(allowed: frozenset[str]) -> Callable[..., socket.socket]
     return connect
 
 
+@functools.lru_cache(maxsize=4)
 def _opener(allowed: frozenset[str]) -> urllib.request.OpenerDirector:
     """An opener that follows no redirect and reaches only public addresses (or allowed hosts)."""
     connect = _guarded_connection(allowed)
