@@ -113,7 +113,7 @@ def test_a_card_shows_what_triage_needs(app, client, login, world):
     assert "Risk 12, high (S4 × L3)" in card  # noqa: RUF001
     assert "Owner: safety" in card
     assert "Reporter answered" in card
-    assert "under 1 h ago" in card  # anonymous: never to the minute
+    assert "Waiting under 1 h" in card  # anonymous: never to the minute
 
 
 @pytest.mark.parametrize(
