@@ -309,5 +309,32 @@ def join(link_token: str, password: str, again: str) -> User | None:
     user.set_password(password)
     user.last_login_at = utcnow()
     account_mail.forget_links(user, account_mail.INVITATION)
-    record(None, user, "joined", None, None)
+    record(user, user, "joined", None, None)
+    return user
+
+
+def request_reset(email: str) -> None:
+    """Email a password reset link to the account with this address, if there is an active
+    one that has joined; otherwise do nothing (the visitor is told the same either way)."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None or not user.active or is_invited(user):
+        return
+    account_mail.forget_links(user, account_mail.PASSWORD_RESET)
+    token = links.issue(user, LinkPurpose.RESET)
+    account_mail.password_reset(user, token, current_app.config["RESET_MINUTES"])
+    record(user, user, "reset_requested", None, None)
+
+
+def reset_password(link_token: str, password: str, again: str) -> User | None:
+    """A new password through a reset link: the link is spent and every session of the
+    account ends. None when the link does not work."""
+    link = links.find(link_token, LinkPurpose.RESET)
+    if link is None:
+        return None
+    check_new_password(password, again)
+    user = link.user
+    links.use(link)
+    user.set_password(password)  # also ends every session
+    account_mail.forget_links(user, account_mail.PASSWORD_RESET)
+    record(user, user, "password_reset", None, None)
     return user
