@@ -84,9 +84,10 @@ def forgot() -> Page:
     return (page, 422) if request.method == "POST" else page
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
-def reset(token: str) -> Response:
+@bp.route("/reset/<reset_token>", methods=["GET", "POST"])
+def reset(reset_token: str) -> Response:
     """A new password through the emailed link; every session of the account ends."""
+    token = reset_token
     if links.find(token, LinkPurpose.RESET) is None:
         return _link_gone()
     form = PasswordForm()

@@ -146,13 +146,13 @@ def person(user_id: int) -> Page | Response:
     return (page, 422) if request.method == "POST" else page
 
 
-@bp.post("/<int:user_id>/<any(deactivate, reactivate):action>")
+@bp.post("/<int:user_id>/<any(deactivate, reactivate):step>")
 @login_required
-def access(user_id: int, action: str) -> Response:
+def access(user_id: int, step: str) -> Response:
     """End a person's access (every session of theirs ends at once), or give it back."""
     person = person_to_manage(user_id)
     try:
-        if action == "deactivate":
+        if step == "deactivate":
             rules.deactivate(answers.me(), person)
             message = _("%(name)s can no longer sign in.", name=person.name)
         else:

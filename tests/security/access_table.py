@@ -243,10 +243,10 @@ TABLE: dict[str, Row] = {
     "people.renew": Row("person", post=200),
     "people.changes": Row("admin", get=200),
     "people.export_changes": Row("admin", get=200),
-    # -- a person's own account through a one-time link (the sample person's): anyone holding
+    # -- a person's own account through a one-time link (another invited viewer's): anyone holding
     # the link; a post without a password is sent back
     "account.welcome": Row("public", get=200, post=422),
-    "account.reset": Row("public", get=200, post=422, args={"token": "reset_token"}),
+    "account.reset": Row("public", get=200, post=422),
     "account.forgot": Row("public", get=200, post=422),
 }
 

@@ -75,19 +75,27 @@ def _site_of(world: factories.World, site: str) -> tuple[int, str, str, factorie
     raise ValueError(f"the world has sites 'a' and 'b', not {site!r}")
 
 
-def _sample_person(site_id: int, site: str) -> tuple[int, str, str]:
-    """A viewer of the site, invited and not joined: their id, invitation and reset tokens."""
+def _sample_person(site_id: int, site: str, label: str) -> User:
+    """A viewer of the site, invited and not joined yet."""
     person = User(
-        email=f"person.{site}.{uuid4().hex[:8]}@test.example",
-        name=f"Sample person {site.upper()}",
+        email=f"{label}.{site}.{uuid4().hex[:8]}@test.example",
+        name=f"Sample {label} {site.upper()}",
         role=Role.VIEWER.value,
         password_hash=people.NO_PASSWORD,
         sites=[db.session.get(Site, site_id)],
     )
     db.session.add(person)
     db.session.flush()
-    invitation = links.issue(person, LinkPurpose.INVITATION)
-    reset = links.issue(person, LinkPurpose.RESET)
+    return person
+
+
+def _sample_people(site_id: int, site: str) -> tuple[int, str, str]:
+    """A person to manage, and the invitation and reset tokens of another (so deactivating
+    or re-inviting the first leaves the links working)."""
+    person = _sample_person(site_id, site, "person")
+    holder = _sample_person(site_id, site, "invitee")
+    invitation = links.issue(holder, LinkPurpose.INVITATION)
+    reset = links.issue(holder, LinkPurpose.RESET)
     db.session.commit()
     return person.id, invitation, reset
 
@@ -125,7 +133,7 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
         asset = factories.make_asset(location_id, "Forklift FL-07")
         recipient = factories.make_recipient(site_id, "hr@test.example")
         db.session.commit()
-        person_id, invitation, reset = _sample_person(site_id, site)
+        person_id, invitation, reset = _sample_people(site_id, site)
         category = db.session.scalar(select(Category).order_by(Category.position).limit(1))
         values: dict[str, Any] = {
             "report_id": report_id,
@@ -136,8 +144,8 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
             "recipient_id": recipient.id,
             "category_id": category.id,
             "user_id": person_id,  # a viewer of the site, invited, not joined yet
-            "token": invitation,  # the person's invitation link's token
-            "reset_token": reset,  # not a URL argument: the reset row points token at it
+            "token": invitation,  # an invitation link's token (of another invited viewer)
+            "reset_token": reset,  # a reset link's token (of the same)
             "location_id": location_id,
             "site_id": site_id,
             "slug": slug,  # the site's slug (feed, wall display)
@@ -146,6 +154,7 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
             # any() converters: the first of their choices
             "action": "retire",
             "direction": "down",
+            "step": "deactivate",
         }
         return Samples(values=values, receipt=receipt)
 
