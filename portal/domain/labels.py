@@ -138,6 +138,7 @@ STAFF_ROLE = {
     "viewer": _l("Viewer"),
 }
 STAFF_CHANGE = {
+    "created": _l("Created (command line)"),
     "invited": _l("Invited"),
     "invitation_renewed": _l("New invitation link"),
     "joined": _l("Joined (chose a password)"),

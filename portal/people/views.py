@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -102,6 +102,9 @@ def invite() -> Page:
         except rules.PeopleError as problem:
             db.session.rollback()
             form.email.errors = [str(problem)]
+        except rules.NotAllowed:
+            db.session.rollback()
+            abort(403)
     page = render_template("people/invite.html", form=form)
     return (page, 422) if request.method == "POST" else page
 
@@ -140,6 +143,9 @@ def person(user_id: int) -> Page | Response:
         except rules.PeopleError as problem:
             db.session.rollback()
             form.role.errors = [str(problem)]
+        except rules.NotAllowed:
+            db.session.rollback()
+            abort(403)
     page = render_template(
         "people/person.html", **_context(person=person, form=form, trail=_trail(person))
     )

@@ -174,3 +174,13 @@ def test_the_change_trail_is_for_admins_and_exports_formula_safe_csv(app, signed
 def test_signing_in_sets_last_sign_in(app, signed_in):
     signed_in("viewer_a")
     assert _user(app, "viewer.a@test.example").last_login_at is not None
+
+
+def test_an_account_made_on_the_command_line_is_on_the_trail(app, runner, world):
+    args = ["portal", "create-user", "--email", "cli@test.example", "--name", "Cli"]
+    args += ["--role", "viewer", "--site", "alpha", "--password", "a-long-cli-password"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        change = db.session.scalar(select(StaffChange))
+    assert (change.what, change.actor_id, change.after) == ("created", None, "viewer; Alpha Plant")
