@@ -14,6 +14,21 @@ from tests.browser.helpers import DESKTOP, open_context
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
+FAILING = ("serious", "critical")
+
+
+def serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page (none where it is missing)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        return []
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in FAILING
+    ]
 
 
 @pytest.fixture
@@ -36,19 +51,23 @@ def test_an_admin_invites_a_supervisor_who_joins_and_lands_on_the_board(
     admin = desktop.new_page()
     _sign_in(admin, world.admin.email)
     admin.get_by_role("link", name="People").click()
+    assert serious(admin) == []
     admin.get_by_role("link", name="Invite someone").click()
+    assert serious(admin) == []
     admin.get_by_label("Email").fill("nadia.flores@test.example")
     admin.get_by_label("Name").fill("Nadia Flores")
     admin.get_by_label("Supervisor").check()
     admin.get_by_label("Alpha Plant").check()
     admin.get_by_role("button", name="Send the invitation").click()
     link = admin.get_by_label("Invitation link").input_value()
+    assert serious(admin) == []
     with app.app_context():
         queued = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
         assert queued.recipient == "nadia.flores@test.example" and link in queued.body
 
     newcomer = second_desktop.new_page()
     newcomer.goto(urlsplit(link).path)
+    assert serious(newcomer) == []
     newcomer.get_by_label("New password").fill("my own long password")
     newcomer.get_by_label("The same password again").fill("my own long password")
     newcomer.get_by_role("button", name="Save and sign in").click()
@@ -58,6 +77,7 @@ def test_an_admin_invites_a_supervisor_who_joins_and_lands_on_the_board(
     # the admin sees them joined, and ends their access: their next page asks to sign in
     admin.goto("/people/?q=nadia")
     admin.get_by_role("link", name="Nadia Flores").click()
+    assert serious(admin) == []
     admin.get_by_role("button", name="Deactivate: end their access now").click()
     admin.get_by_text("Nadia Flores can no longer sign in.").wait_for()
     newcomer.goto("/triage")
