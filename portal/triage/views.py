@@ -39,7 +39,7 @@ def _duration(age: timedelta, coarse: bool = False) -> str:
 
 @bp.context_processor
 def _card_helpers() -> dict[str, object]:
-    now, limit = utcnow(), responses.ack_hours()
+    now, limit = utcnow(), board.ack_hours()
 
     def clock(report: Report) -> sla.AckClock:
         return sla.ack_clock(
@@ -72,7 +72,7 @@ def board_page() -> ResponseReturnValue:
     filters = board.parse_filters(request.args, current_user)
     # the poll's start is read before the cards: a report in between comes twice, never not at all
     since = board.latest_id(current_user)
-    columns = board.columns(current_user, filters, now=utcnow(), ack_hours=responses.ack_hours())
+    columns = board.columns(current_user, filters, now=utcnow(), ack_hours=board.ack_hours())
     context = {
         "filters": filters,
         "columns": columns,
@@ -98,17 +98,39 @@ def updates() -> ResponseReturnValue:
     latest = board.latest_id(current_user)
     since = request.args.get("since", type=int)
     cards = board.new_since(current_user, filters, since, latest) if since is not None else []
-    totals = board.counts(current_user, filters, now=utcnow(), ack_hours=responses.ack_hours())
+    totals = board.counts(current_user, filters, now=utcnow(), ack_hours=board.ack_hours())
+    heads = board.heads(totals)
     return render_template(
         "triage/_updates.html",
         filters=filters,
         since=latest,
-        new_cards={state: [c for c in cards if c.status == state] for state in board.STATES},
-        heads=board.heads(totals),
+        swaps=board.poll_swaps(cards, heads),
+        heads=heads,
         next_url=url_for("triage.board", **filters.args()),
         can_act=access.may_triage(),
         inline=True,
     )
+
+
+@bp.route(f"/columns/<any({', '.join(board.ON_BOARD)}):state>")
+@login_required
+def column(state: str) -> ResponseReturnValue:
+    """The next cards of one column after the `shown` first: in place with htmx, else a page."""
+    filters = board.parse_filters(request.args, current_user)
+    shown = max(request.args.get("shown", type=int) or 0, 0)
+    cards, more = board.more_cards(current_user, filters, state, shown)
+    context = {
+        "label": board.COLUMN_LABELS[state][0],
+        "first": shown + 1,
+        "cards": cards,
+        "more": more,
+        "filters": filters,
+        "next_url": url_for("triage.board", **filters.args()),
+        "can_act": access.may_triage(),
+        "inline": True,
+    }
+    template = "triage/_more_cards.html" if responses.is_fragment() else "triage/column.html"
+    return render_template(template, **context)
 
 
 @bp.route("/cards/<int:report_id>")

@@ -155,6 +155,7 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
             "action": "retire",
             "direction": "down",
             "step": "deactivate",
+            "state": "new",  # a board column
         }
         return Samples(values=values, receipt=receipt)
 

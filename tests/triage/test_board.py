@@ -151,14 +151,16 @@ def test_acknowledged_cards_show_no_clock(app, client, login, world):
     assert "clock-" not in text(client.get("/triage"))
 
 
-def test_each_column_is_capped_with_a_note(app, client, login, world, monkeypatch):
+def test_each_column_shows_its_first_cards_and_offers_the_rest(
+    app, client, login, world, monkeypatch
+):
     monkeypatch.setattr(board, "BOARD_LIMIT", 3)
     made = [new_report(app, world.location_a, f"report {n}") for n in range(5)]
     login.as_(world.supervisor_a)
     html = text(client.get("/triage"))
-    assert _cards(_column(html, "new")) == list(reversed(made))[:3]  # newest first
+    assert _cards(_column(html, "new")) == made[:3]  # the longest waiting first
     assert _count(html, "new") == 5
-    assert "2 more — refine the filters" in html
+    assert "Show 2 more" in html
 
 
 # --- filters ---
@@ -387,13 +389,13 @@ def test_a_report_submitted_after_since_appears_and_nothing_else_is_sent(app, cl
     assert response.status_code == 200 and "<html" not in html
     assert _cards(html) == [fresh]
     assert old != fresh and f"card-{old}" not in html
-    assert 'hx-swap-oob="afterbegin:#cards-new"' in html
+    assert 'hx-swap-oob="beforeend:#cards-new"' in html  # the New column: longest waiting first
     assert re.search(
         r'id="head-new" hx-swap-oob="true">\s*<h2[^>]*>New <span class="count">2<', html
     )
     assert _since(html) == fresh  # the next poll starts after it
     again = text(client.get(f"/triage/updates?since={_since(html)}", headers=HX))
-    assert _cards(again) == [] and "afterbegin" not in again
+    assert _cards(again) == [] and "beforeend" not in again
 
 
 def test_updates_respect_the_filters(app, client, login, world):
