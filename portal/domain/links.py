@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.lib.codes import keyed_hash
@@ -77,6 +77,15 @@ def pending(user_id: int, purpose: str) -> AccountLink | None:
     )
 
 
-def use(link: AccountLink, now: datetime | None = None) -> None:
-    """Spend the link: it never works again."""
-    link.used_at = now or utcnow()
+def use(link: AccountLink, now: datetime | None = None) -> bool:
+    """Spend the link: it never works again. False when another request spent it first (the
+    conditional update waits for that one's commit on PostgreSQL, then finds nothing)."""
+    moment = now or utcnow()
+    spent = db.session.execute(
+        update(AccountLink)
+        .where(AccountLink.id == link.id, AccountLink.used_at.is_(None))
+        .values(used_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    link.used_at = moment
+    return spent.rowcount == 1  # type: ignore[attr-defined]

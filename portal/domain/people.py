@@ -305,7 +305,8 @@ def join(link_token: str, password: str, again: str) -> User | None:
         return None
     check_new_password(password, again)
     user = link.user
-    links.use(link)
+    if not links.use(link):
+        return None
     user.set_password(password)
     user.last_login_at = utcnow()
     account_mail.forget_links(user, account_mail.INVITATION)
@@ -333,7 +334,8 @@ def reset_password(link_token: str, password: str, again: str) -> User | None:
         return None
     check_new_password(password, again)
     user = link.user
-    links.use(link)
+    if not links.use(link):
+        return None
     user.set_password(password)  # also ends every session
     account_mail.forget_links(user, account_mail.PASSWORD_RESET)
     record(user, user, "password_reset", None, None)

@@ -254,3 +254,16 @@ def test_the_trail_refuses_edits_and_deletes(people):
     db.session.rollback()
     change = db.session.scalar(select(StaffChange))
     assert change is None or change.after != "forged"
+
+
+def test_a_link_spent_meanwhile_by_another_request_does_not_work_twice(people):
+    from portal.domain import links
+    from portal.models import AccountLink
+
+    invited = _invite(people.admin, [people.site("a")])
+    link = db.session.scalar(select(AccountLink))
+    assert links.use(link)
+    link.used_at = None  # what a second request read before the first one committed
+    assert not links.use(link)
+    token = invited.link.rsplit("/", 1)[1]
+    assert rules.join(token, "a-brand-new-password", "a-brand-new-password") is None
