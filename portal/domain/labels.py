@@ -115,6 +115,9 @@ BLOCKER = {
         "No “what we fixed” summary yet: write one for the crew, or mark it not for public display."
     ),
     Blocker.DISPUTED: _l("The reporter says it is not really fixed: look again and reply to them."),
+    Blocker.UNREAD: _l(
+        "The reporter answered and nobody has read it yet: read it above, then mark it read."
+    ),
 }
 
 

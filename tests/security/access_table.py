@@ -188,6 +188,7 @@ TABLE: dict[str, Row] = {
     "triage.assign": Row("act", get=200, post=422),
     "triage.merge": Row("act", get=200, post=422),
     "triage.dismiss": Row("act", get=200, post=422),
+    "triage.ask": Row("act", get=200, post=422),
     "report_page.message": Row("act", post=422),
     "report_page.investigate": Row("act", post=422),
     "report_page.answers_read": Row("act", post=303),
