@@ -8,25 +8,102 @@
   });
 })();
 
-// --- kiosk receipt: clears itself after PORTAL_KIOSK_RECEIPT_SECONDS; "More time" restarts
-// the wait (a time limit the person can extend). Without JavaScript a <noscript> refresh does it.
+// --- kiosk (/kiosk/<code>): the shared tablet forgets the last person -----------------------
+// Every kiosk page turns its history entry into a blank form (Back, Forward and Reload fetch
+// one, never resend a report); Done, the receipt's countdown and the idle check replace the
+// page rather than add one; a page leaving (or coming back from the back/forward cache) is
+// wiped. The server never answers a kiosk form sent again with its receipt or its words.
 (function () {
   "use strict";
-  var note = document.querySelector("[data-kiosk-clear]");
-  if (!note) { return; }
-  var seconds = parseInt(note.getAttribute("data-kiosk-clear"), 10) || 60;
-  var url = note.getAttribute("data-kiosk-url");
+  var root = document.querySelector("[data-kiosk-form], [data-kiosk-receipt]");
+  if (!root) { return; }
+  var fresh = root.getAttribute("data-kiosk-fresh");
+  history.replaceState(null, "", root.getAttribute("data-kiosk-here"));
+
+  function wipe() {
+    var fields = document.querySelectorAll("input, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].type === "radio" || fields[i].type === "checkbox") { fields[i].checked = false; }
+      else if (fields[i].type !== "hidden" && fields[i].type !== "submit") { fields[i].value = ""; }
+    }
+    var main = document.querySelector("main");
+    if (main && root.hasAttribute("data-kiosk-receipt")) { main.textContent = ""; }
+  }
+  function startOver() { wipe(); window.location.replace(fresh); }
+  window.addEventListener("pagehide", wipe);
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { startOver(); } });
+
+  // a countdown shown in [data-countdown]; fn runs when it reaches 0
+  function countdown(box, seconds, fn) {
+    var left = seconds;
+    var shown = box.querySelector("[data-countdown]");
+    if (shown) { shown.textContent = left; }
+    var timer = setInterval(function () {
+      left -= 1;
+      if (shown) { shown.textContent = Math.max(left, 0); }
+      if (left <= 0) { clearInterval(timer); fn(); }
+    }, 1000);
+    return function () { clearInterval(timer); };
+  }
+
+  var done = root.querySelector("[data-kiosk-done]");
+  if (done) {
+    done.addEventListener("click", function (event) { event.preventDefault(); startOver(); });
+    var note = root.querySelector("[data-kiosk-clear]");
+    var seconds = parseInt(note.getAttribute("data-kiosk-clear"), 10) || 60;
+    var stop = countdown(note, seconds, startOver);
+    var more = root.querySelector("[data-kiosk-more]");
+    more.hidden = false;  // a time limit the person can extend
+    more.addEventListener("click", function () { stop(); stop = countdown(note, seconds, startOver); });
+    return;
+  }
+
+  // the form: sent once (a second tap would only get a blank form back); left alone, it asks
+  // "Still there?" and clears itself
+  var sending = false;
+  root.addEventListener("submit", function (event) {
+    if (sending) { event.preventDefault(); }
+    sending = true;
+  });
+  var idle = (parseInt(root.getAttribute("data-kiosk-idle"), 10) || 90) * 1000;
+  var warning = parseInt(root.getAttribute("data-kiosk-warning"), 10) || 30;
+  var dialog = document.getElementById("still-there");
   var timer = null;
-  function start() {
+  var stopAsking = null;
+  function untouched() {
+    if (root.hasAttribute("data-kiosk-posted")) { return false; }
+    var fields = root.querySelectorAll("input, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked !== field.defaultChecked) { return false; }
+      } else if (field.type === "file") {
+        if (field.files && field.files.length) { return false; }
+      } else if (field.value !== field.defaultValue) { return false; }
+    }
+    return true;
+  }
+  function arm() {
     if (timer) { clearTimeout(timer); }
-    timer = setTimeout(function () { window.location.replace(url); }, seconds * 1000);
+    timer = setTimeout(ask, idle);
   }
-  var more = document.querySelector("[data-kiosk-more]");
-  if (more) {
-    more.hidden = false;
-    more.addEventListener("click", start);
+  function ask() {
+    if (untouched()) { arm(); return; }
+    dialog.showModal();
+    stopAsking = countdown(dialog, warning, startOver);
   }
-  start();
+  function stillHere() {
+    if (stopAsking) { stopAsking(); stopAsking = null; }
+    if (dialog.open) { dialog.close(); }
+    arm();
+  }
+  dialog.querySelector("[data-still-here]").addEventListener("click", stillHere);
+  dialog.querySelector("[data-start-over]").addEventListener("click", startOver);
+  dialog.addEventListener("cancel", function (event) { event.preventDefault(); stillHere(); });
+  ["pointerdown", "keydown", "input", "change", "scroll", "wheel"].forEach(function (name) {
+    document.addEventListener(name, function () { if (!dialog.open) { arm(); } }, true);
+  });
+  arm();
 })();
 
 // --- breakroom display (/display/<site>) — begin -----------------------------------------

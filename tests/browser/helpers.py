@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 810, "height": 1080}
+WALL_TABLET = {"width": 1280, "height": 800}  # a kiosk tablet in landscape on a wall
 DESKTOP = {"width": 1920, "height": 1080}
 
 FAILED_LOAD = "Failed to load resource: the server responded with a status of"

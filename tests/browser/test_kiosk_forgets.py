@@ -1,0 +1,137 @@
+"""The shared tablet forgets the last person in every navigation order: after Done, after the
+receipt's own timeout, after an abandoned form and after a form that came back once with an
+error, no walk of Back, Forward and Reload (a reload of a sent form included) shows anything of
+report A — its receipt, its words, its QR — and none sends A a second time. With JavaScript
+and without."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Report
+from tests.browser.kiosk import WHAT, expect, leaks, move, report_a, send, type_report_a
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+
+# Every ordered pair of moves occurs in each walk (the first is a de Bruijn sequence of
+# order 2 over Back, Forward, Reload); the second starts by reloading what Back finds.
+WALKS = {
+    "pairs": ["back", "back", "forward", "back", "reload", "forward", "forward", "reload",
+              "reload", "back"],
+    "resend": ["back", "reload", "back", "reload", "forward", "reload", "forward", "reload",
+               "back", "back", "forward", "forward"],
+}  # fmt: skip
+
+
+@pytest.fixture
+def quick_kiosk(app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A receipt shown 2 s, a form asking "Still there?" after 2 s alone and clearing 2 s later."""
+    monkeypatch.setenv("PORTAL_KIOSK_RECEIPT_SECONDS", "2")
+    monkeypatch.setenv("PORTAL_KIOSK_IDLE_SECONDS", "2")
+    monkeypatch.setenv("PORTAL_KIOSK_IDLE_WARNING_SECONDS", "2")
+
+
+def _reports(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Report.id)))
+
+
+def _reload(page) -> None:
+    """Reload; on a sent form's entry Chromium sends the form again (the server answers a
+    kiosk form sent again with a blank form)."""
+    try:
+        page.reload()
+    except sync_api.Error as error:  # a reload racing the page's own replace()
+        assert "navigat" in str(error) or "ERR_ABORTED" in str(error), error
+    page.wait_for_load_state()
+
+
+def _walk(app, page, url: str, receipt: str, walk: list[str], reports: int = 1) -> None:
+    for step, direction in enumerate(walk, 1):
+        if direction == "reload":
+            _reload(page)
+            seen = move_stayed(page, url, receipt)
+        else:
+            seen = move(page, direction, url, receipt)
+        where = f"after {' '.join(walk[:step])}"
+        assert seen == {}, where
+        assert _reports(app) == reports, where
+
+
+def move_stayed(page, url: str, receipt: str) -> dict[str, list[str]]:
+    for _attempt in range(50):
+        try:
+            return leaks(page, url, receipt)
+        except sync_api.Error as busy:  # the page replaced itself meanwhile
+            assert "navigat" in str(busy) or "destroyed" in str(busy), busy
+            page.wait_for_timeout(100)
+    raise AssertionError("the page never stood still")
+
+
+def _done(page, url: str, js: bool) -> str:
+    receipt = report_a(page, url)
+    page.get_by_role("link", name="Done").click()
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value("")
+    return receipt
+
+
+def _timed_out(page, url: str, js: bool) -> str:
+    receipt = report_a(page, url)
+    expect(page.get_by_test_id("receipt-code")).to_have_count(0, timeout=8000)
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value("")
+    return receipt
+
+
+def _abandoned(page, url: str, js: bool) -> str:
+    page.goto(url)
+    type_report_a(page)
+    expect(page.get_by_role("dialog", name="Still there?")).to_be_visible(timeout=5000)
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value("", timeout=5000)
+    return "no receipt"
+
+
+def _corrected(page, url: str, js: bool) -> str:
+    """A's form comes back once (the outcome not chosen), is completed and sent, then Done."""
+    page.goto(url)
+    type_report_a(page)
+    page.evaluate("document.querySelectorAll('[name=potential_outcome]')"
+                  ".forEach((radio) => { radio.checked = false; })")  # fmt: skip
+    assert send(page).status == 422
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value(WHAT)
+    page.get_by_role("radio", name="Serious injury or worse").check()
+    assert send(page).status == 200
+    receipt = page.get_by_test_id("receipt-code").inner_text()
+    page.get_by_role("link", name="Done").click()
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value("")
+    return receipt
+
+
+SITUATIONS = {"done": _done, "timed out": _timed_out, "corrected": _corrected}
+
+
+@pytest.mark.parametrize("walk", WALKS)
+@pytest.mark.parametrize("situation", [*SITUATIONS, "abandoned"])
+def test_no_walk_after_a_report_shows_it_or_sends_it_again(
+    quick_kiosk, app, wall_kiosk, world, situation, walk
+):
+    page = wall_kiosk.new_page()
+    url = f"{wall_kiosk.base_url}/kiosk/{world.location_a}"
+    receipt = {**SITUATIONS, "abandoned": _abandoned}[situation](page, url, True)
+    assert leaks(page, url, receipt) == {}
+    _walk(app, page, url, receipt, WALKS[walk], reports=0 if situation == "abandoned" else 1)
+
+
+@pytest.mark.parametrize("walk", WALKS)
+@pytest.mark.parametrize("situation", SITUATIONS)
+def test_without_javascript_no_walk_shows_a_receipt_or_sends_it_again(
+    quick_kiosk, app, wall_kiosk_no_js, world, situation, walk
+):
+    page = wall_kiosk_no_js.new_page()
+    url = f"{wall_kiosk_no_js.base_url}/kiosk/{world.location_a}"
+    receipt = SITUATIONS[situation](page, url, False)
+    assert leaks(page, url, receipt) == {}
+    _walk(app, page, url, receipt, WALKS[walk])
