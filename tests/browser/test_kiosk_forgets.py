@@ -135,3 +135,58 @@ def test_without_javascript_no_walk_shows_a_receipt_or_sends_it_again(
     receipt = SITUATIONS[situation](page, url, False)
     assert leaks(page, url, receipt) == {}
     _walk(app, page, url, receipt, WALKS[walk])
+
+
+SHOTS = "/tmp/closecall-shots"
+
+
+def _in_view(page, locator) -> bool:
+    """The whole element is inside the viewport without scrolling."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
+
+
+def test_the_receipt_counts_down_with_done_in_view_on_a_wall_tablet(app, wall_kiosk, world):
+    app.config["KIOSK_RECEIPT_SECONDS"] = 30
+    page = wall_kiosk.new_page()
+    page.goto(f"/kiosk/{world.location_a}")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    what = page.get_by_label("What happened?", exact=True).bounding_box()
+    assert what and what["width"] >= 500, what  # the form uses the width: two columns
+    assert page.get_by_role("button", name="Send report").bounding_box()["height"] >= 64
+    assert float(page.evaluate("getComputedStyle(document.body).fontSize")[:-2]) >= 20
+    page.screenshot(path=f"{SHOTS}/kiosk-form-1280.png")
+    type_report_a(page)
+    assert send(page).status == 200
+    done = page.get_by_role("link", name="Done")
+    assert _in_view(page, done), done.bounding_box()
+    assert _in_view(page, page.get_by_test_id("receipt-code"))
+    clears = page.get_by_text("This screen clears itself in")
+    expect(clears).to_contain_text("30 seconds")
+    expect(clears).to_contain_text("28 seconds", timeout=4000)  # it counts, live
+    page.screenshot(path=f"{SHOTS}/kiosk-receipt-1280.png")
+    page.get_by_role("button", name="More time").click()
+    expect(clears).to_contain_text("30 seconds")
+
+
+def test_a_form_left_alone_asks_still_there_and_waits_for_an_answer(
+    quick_kiosk, wall_kiosk, world
+):
+    page = wall_kiosk.new_page()
+    page.goto(f"/kiosk/{world.location_a}")
+    page.wait_for_timeout(3000)  # nothing typed: a blank form is not asked about
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    what = page.get_by_label("What happened?", exact=True)
+    what.fill(WHAT)
+    dialog = page.get_by_role("dialog", name="Still there?")
+    expect(dialog).to_be_visible(timeout=5000)
+    expect(dialog).to_contain_text("clears itself in 2 seconds")
+    page.screenshot(path=f"{SHOTS}/kiosk-still-there-1280.png")
+    dialog.get_by_role("button", name="Yes, I am still here").click()
+    expect(dialog).to_be_hidden()
+    expect(what).to_have_value(WHAT)  # the words stay for the person still there
+    expect(dialog).to_be_visible(timeout=5000)  # asked again after the next quiet spell
+    dialog.get_by_role("button", name="Start over").click()
+    expect(what).to_have_value("")
+    expect(page.get_by_role("dialog")).to_be_hidden()

@@ -100,3 +100,17 @@ def test_the_kiosk_form_carries_its_idle_settings(app, client, world):
     assert 'data-kiosk-idle="45" data-kiosk-warning="15"' in html
     assert "Still there?" in html and "<span data-countdown>15</span> seconds" in html
     assert "data-kiosk-idle" not in client.get(f"/r/{world.location_a}").get_data(as_text=True)
+
+
+def test_the_kiosk_asks_and_counts_down_in_spanish(client, world):
+    spanish = {"Accept-Language": "es"}
+    form = client.get(f"/kiosk/{world.location_a}", headers=spanish).get_data(as_text=True)
+    assert "¿Sigues ahí?" in form and "Sí, sigo aquí" in form and "Empezar de nuevo" in form
+    assert "se borra solo en <span data-countdown>30</span> segundos" in form
+    token = form_token(form)
+    receipt = client.post(
+        f"/kiosk/{world.location_a}", data=report_answers(token), headers=spanish
+    ).get_data(as_text=True)
+    assert "se borra sola en <span data-countdown>60</span> segundos" in receipt
+    sent = client.get(f"/kiosk/{world.location_a}?sent=1", headers=spanish)
+    assert "Ese reporte ya se envió" in sent.get_data(as_text=True)
