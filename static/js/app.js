@@ -106,6 +106,30 @@
   arm();
 })();
 
+// --- report form: a live count of the characters left under each limited field. The limit is
+// the field's maxlength (from its Length validator); it is lifted so that nothing is ever cut
+// silently: over the limit the count says by how much, and the server refuses with a message,
+// keeping the words. Counted as the server counts: trimmed, a line break as \r\n.
+(function () {
+  "use strict";
+  var counts = document.querySelectorAll("[data-count-left]");
+  Array.prototype.forEach.call(counts, function (count) {
+    var field = document.getElementById(count.id.replace(/-count$/, ""));
+    var max = field && parseInt(field.getAttribute("maxlength"), 10);
+    if (!max) { return; }
+    field.removeAttribute("maxlength");
+    function update() {
+      var left = max - Array.from(field.value.trim().replace(/\r?\n/g, "\r\n")).length;
+      var words = count.getAttribute(left < 0 ? "data-count-over" : "data-count-left");
+      count.textContent = words.replace("{n}", Math.abs(left));
+      count.classList.toggle("over", left < 0);
+      count.classList.toggle("near", left >= 0 && left <= max / 10);
+    }
+    field.addEventListener("input", update);
+    update();
+  });
+})();
+
 // --- breakroom display (/display/<site>) — begin -----------------------------------------
 // A failed poll (server or network down, an error answer, a timeout) keeps what the screen
 // shows; after two in a row the page gets "is-stale" (CSS shows "Last updated HH:MM —

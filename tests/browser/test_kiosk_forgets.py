@@ -170,9 +170,7 @@ def test_the_receipt_counts_down_with_done_in_view_on_a_wall_tablet(app, wall_ki
     expect(clears).to_contain_text("30 seconds")
 
 
-def test_a_form_left_alone_asks_still_there_and_waits_for_an_answer(
-    quick_kiosk, wall_kiosk, world
-):
+def test_a_form_left_alone_asks_still_there_and_waits_for_an_answer(quick_kiosk, wall_kiosk, world):
     page = wall_kiosk.new_page()
     page.goto(f"/kiosk/{world.location_a}")
     page.wait_for_timeout(3000)  # nothing typed: a blank form is not asked about

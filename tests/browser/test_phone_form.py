@@ -1,0 +1,106 @@
+"""The phone form: Enter sends the report, nothing sticks out sideways on small phones, the
+limits show before they bite, and over-long text comes back with a message, kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import fits_the_screen, open_context, phone_options
+from tests.browser.kiosk import RECEIPT, expect
+
+pytestmark = pytest.mark.browser
+
+SHOTS = "/tmp/closecall-shots"
+WHAT = "A pallet leaned out of rack 7 while the reach truck passed."
+
+# what sticks out of the window, or out of the box it sits in (the tiles of "Add more")
+OVERFLOW = """
+() => [...document.querySelectorAll("main *")].filter((el) => {
+  const right = el.getBoundingClientRect().right;
+  const box = el.parentElement.closest("details, fieldset, .field, form");
+  return right > window.innerWidth + 0.5
+    || (box && right > box.getBoundingClientRect().right + 0.5);
+}).map((el) => `${el.tagName.toLowerCase()}.${el.className} ${el.getBoundingClientRect().right}`)
+"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 390, 414])
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
+def test_no_sideways_scroll_with_everything_open(browser, live_server, world, width, locale):
+    options = {**phone_options(locale), "viewport": {"width": width, "height": 800}}
+    for browsing in open_context(browser, live_server, **options):
+        page = browsing.new_page()
+        page.goto(f"/r/{world.location_a}")
+        page.locator("details.more summary").click()
+        page.locator("[name=reporter_role]").first.check()
+        assert page.evaluate(OVERFLOW) == []
+        assert fits_the_screen(page)
+        if width in (320, 390):
+            page.screenshot(path=f"{SHOTS}/phone-form-{locale}-{width}.png", full_page=True)
+
+
+def _send(page, press):
+    """Send by `press()`; the server's answer to the POST."""
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        press()
+    page.wait_for_load_state()
+    return answer.value
+
+
+def test_enter_in_a_one_line_field_sends_the_report(phone, world):
+    page = phone.new_page()
+    page.goto(f"/r/{world.location_a}")
+    page.get_by_label("What happened?", exact=True).fill(WHAT)
+    page.get_by_role("radio", name="Minor injury").check()
+    where = page.get_by_label("Where?", exact=True)
+    where.fill("Rack 7")
+    assert _send(page, lambda: where.press("Enter")).status == 200
+    expect(page.get_by_test_id("receipt-code")).to_have_text(RECEIPT)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_enter_in_spanish_sends_too_and_the_language_button_still_keeps_the_words(phone_es, world):
+    page = phone_es.new_page()
+    page.goto(f"/r/{world.location_a}")
+    page.get_by_label("¿Qué pasó?", exact=True).fill(WHAT)
+    page.get_by_role("radio", name="Lesión leve").check()
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value(WHAT)
+    expect(page.get_by_role("radio", name="Minor injury")).to_be_checked()
+    page.get_by_role("button", name="Español").click()
+    words = page.get_by_label("En tus propias palabras (opcional)", exact=True)
+    words.fill("Le pudo aplastar el pie.")
+    assert _send(page, lambda: words.press("Enter")).status == 200
+    expect(page.get_by_role("heading", name="Gracias. Recibimos tu reporte.")).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_limits_show_as_a_live_count_and_over_long_text_comes_back_kept(phone, world, lang):
+    words = {
+        "en": ("What happened?", "Characters left: ", "Too long: shorten it by 5", "Send report",
+               "Please keep this under 200 characters."),
+        "es": ("¿Qué pasó?", "Caracteres restantes: ", "Demasiado largo: acórtalo en 5",
+               "Enviar reporte", "Por favor, usa menos de 200 caracteres."),
+    }[lang]  # fmt: skip
+    label, left, over, send_label, refused = words
+    page = phone.new_page()
+    page.goto(f"/r/{world.location_a}?lang={lang}")
+    what = page.get_by_label(label, exact=True)
+    count = page.locator("#what_happened-count")
+    expect(count).to_have_text(f"{left}4000")
+    what.fill("Line one\nline two")
+    expect(count).to_have_text(f"{left}{4000 - len('Line one') - 2 - len('line two')}")
+    assert page.locator("#where-count").text_content() == f"{left}194"  # "Dock 1"
+    where = page.locator("[name=where]")
+    too_long = "W" * 205
+    where.fill(too_long)  # nothing cut: the browser's maxlength is lifted
+    expect(where).to_have_value(too_long)
+    expect(page.locator("#where-count")).to_have_text(over)
+    expect(page.locator("#where-count")).to_have_class("count over")
+    page.locator("[name=potential_outcome]").first.check()
+    answer = _send(page, lambda: page.get_by_role("button", name=send_label).click())
+    assert answer.status == 422
+    expect(page.get_by_text(refused)).to_be_visible()
+    expect(page.locator("[name=where]")).to_have_value(too_long)
+    expect(page.locator("[name=what_happened]")).to_have_value("Line one\nline two")
+    expect(page.locator("#where-count")).to_have_text(over)
