@@ -8,11 +8,9 @@
   });
 })();
 
-// --- kiosk (/kiosk/<code>): the shared tablet forgets the last person -----------------------
-// Every kiosk page turns its history entry into a blank form (Back, Forward and Reload fetch
-// one, never resend a report); Done, the receipt's countdown and the idle check replace the
-// page rather than add one; a page leaving (or coming back from the back/forward cache) is
-// wiped. The server never answers a kiosk form sent again with its receipt or its words.
+// --- kiosk: forgets the last person (docs/worker-side.md). Each page's history entry becomes
+// a blank form; Done, the countdowns and the idle check replace the page; a page leaving, or
+// back from the back/forward cache, is wiped.
 (function () {
   "use strict";
   var root = document.querySelector("[data-kiosk-form], [data-kiosk-receipt]");
@@ -58,8 +56,7 @@
     return;
   }
 
-  // the form: sent once (a second tap would only get a blank form back); left alone, it asks
-  // "Still there?" and clears itself
+  // the form: sent once (a second tap would get a blank form back); idle: "Still there?"
   var sending = false;
   root.addEventListener("submit", function (event) {
     if (sending) { event.preventDefault(); }
@@ -106,10 +103,9 @@
   arm();
 })();
 
-// --- report form: a live count of the characters left under each limited field. The limit is
-// the field's maxlength (from its Length validator); it is lifted so that nothing is ever cut
-// silently: over the limit the count says by how much, and the server refuses with a message,
-// keeping the words. Counted as the server counts: trimmed, a line break as \r\n.
+// --- report form: characters left under each limited field. maxlength (the Length validator)
+// is lifted so nothing is cut silently; the server refuses over-long text and keeps it.
+// Counted as the server counts: trimmed, a line break as \r\n.
 (function () {
   "use strict";
   var counts = document.querySelectorAll("[data-count-left]");
@@ -128,6 +124,90 @@
     field.addEventListener("input", update);
     update();
   });
+})();
+
+// --- phone form: a dropped connection loses nothing (docs/worker-side.md). Sent with fetch;
+// on a network failure kept in localStorage and sent when back online or when the form is
+// next opened (the one-time token makes a repeat harmless); deleted when the server answers.
+// Never on a kiosk.
+(function () {
+  "use strict";
+  var KEY = "closecall.unsent";
+  var form = document.querySelector("form.report");
+  var box = document.querySelector("[data-saved]");
+  if (!form || !box || form.hasAttribute("data-kiosk-form") || !window.fetch) { return; }
+  var sending = false;
+  function stored() {
+    try { return JSON.parse(localStorage.getItem(KEY)); } catch (e) { return null; }
+  }
+  function forget() { try { localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ } }
+  function words(name) { return box.querySelector("[data-saved-" + name + "]").content.textContent; }
+  function say(lines) {
+    box.hidden = false;
+    box.querySelector("[data-saved-status]").textContent = lines.join(" ");
+  }
+  function ours(entry) { return entry && entry.token === form.elements.token.value; }
+  function keep(data) {
+    var fields = [];
+    var photos = 0;
+    data.forEach(function (value, name) {
+      if (typeof value === "string") { fields.push([name, value]); } else if (value.name) { photos += 1; }
+    });
+    var entry = {action: form.action, token: data.get("token"), fields: fields, photos: photos};
+    try { localStorage.setItem(KEY, JSON.stringify(entry)); } catch (e) { return; }
+    say(photos ? [words("offline"), words("photos")] : [words("offline")]);
+  }
+  function show(html) { document.open(); document.write(html); document.close(); }
+  function send(action, data) {
+    if (sending) { return; }
+    sending = true;
+    fetch(action, {method: "POST", body: data, cache: "no-store"}).then(function (response) {
+      if (response.status >= 500) { throw new Error("not taken"); }
+      return response.text().then(function (html) { forget(); show(html); });
+    }).catch(function () {
+      sending = false;
+      keep(data);
+    });
+  }
+  function fromEntry(entry) {
+    var data = new FormData();
+    entry.fields.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    return data;
+  }
+  function retry() {
+    var entry = stored();
+    if (!entry || !navigator.onLine) { return; }
+    say([words("sending")]);
+    // the form on screen is the saved one: send it as it is now (with its photos)
+    send(entry.action, ours(entry) ? new FormData(form) : fromEntry(entry));
+  }
+  form.addEventListener("submit", function (event) {
+    var by = event.submitter;
+    if (by && by.name === "switch_lang") { return; }  // a language switch posts as usual
+    event.preventDefault();
+    var data = new FormData(form);
+    if (!navigator.onLine) { keep(data); return; }
+    send(form.action, data);
+  });
+  window.addEventListener("online", retry);
+  var entry = stored();
+  if (entry && entry.action === form.action && !ours(entry)) {
+    // opened again: the saved report comes back on the form, under its own token
+    entry.fields.forEach(function (pair) {
+      var field = form.elements[pair[0]];
+      if (!field) { return; }
+      if (field.length && field[0] && field[0].type === "radio") {
+        Array.prototype.forEach.call(field, function (radio) { radio.checked = radio.value === pair[1]; });
+      } else if (field.type !== "file") {
+        field.value = pair[1];
+        field.dispatchEvent(new Event("input"));
+      }
+    });
+  }
+  if (entry) {
+    say([words("offline")]);
+    retry();
+  }
 })();
 
 // --- breakroom display (/display/<site>) — begin -----------------------------------------
