@@ -79,7 +79,8 @@ def _kiosk_forgets(location: Place) -> Response:
 
 def _render_receipt(receipt: intake.Receipt, location: Place, channel: str) -> Response:
     base = current_app.config["BASE_URL"]
-    followup_url = f"{base}{url_for('followup.lookup')}?code={receipt.code}"
+    # the code rides in the fragment, which a browser never sends: no server log holds it
+    followup_url = f"{base}{url_for('followup.lookup')}#code={receipt.code}"
 
     def build() -> str:
         return render_template(

@@ -210,6 +210,18 @@
   }
 })();
 
+// --- /followup#code=…: the receipt's link (and QR) carry the code in the fragment, which is
+// never sent to the server; it fills the lookup form, leaves the address and is sent by POST.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-code-from-fragment]");
+  var found = /^#code=([0-9A-Za-z-]{16,24})$/.exec(window.location.hash);
+  if (!form || !found) { return; }
+  history.replaceState(null, "", window.location.pathname + window.location.search);
+  form.elements.code.value = found[1];
+  form.requestSubmit();
+})();
+
 // --- breakroom display (/display/<site>) — begin -----------------------------------------
 // A failed poll (server or network down, an error answer, a timeout) keeps what the screen
 // shows; after two in a row the page gets "is-stale" (CSS shows "Last updated HH:MM —

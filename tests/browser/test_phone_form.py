@@ -104,3 +104,29 @@ def test_the_limits_show_as_a_live_count_and_over_long_text_comes_back_kept(phon
     expect(page.locator("[name=where]")).to_have_value(too_long)
     expect(page.locator("[name=what_happened]")).to_have_value("Line one\nline two")
     expect(page.locator("#where-count")).to_have_text(over)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
+def test_follow_this_report_opens_the_follow_up_without_the_code_in_any_address(
+    browser, live_server, world, locale
+):
+    follow, status = {
+        "en-US": ("Follow this report", "Received — waiting to be looked at"),
+        "es-ES": ("Seguir este reporte", "Recibido — pendiente de revisión"),
+    }[locale]
+    for browsing in open_context(browser, live_server, **phone_options(locale)):
+        page = browsing.new_page()
+        addresses: list[str] = []
+        page.on("request", lambda request, seen=addresses: seen.append(request.url))
+        page.goto(f"/r/{world.location_a}")
+        page.locator("[name=what_happened]").fill(WHAT)
+        page.locator("[name=potential_outcome]").first.check()
+        page.locator("[name=where]").press("Enter")
+        code = page.get_by_test_id("receipt-code")
+        expect(code).to_have_text(RECEIPT)
+        receipt = code.inner_text()
+        page.get_by_role("link", name=follow).click()
+        expect(page.get_by_text(status, exact=True)).to_be_visible()
+        assert "#" not in page.url and receipt not in page.url
+        assert not [url for url in addresses if receipt in url or receipt.replace("-", "") in url]
+        assert fits_the_screen(page)

@@ -310,3 +310,8 @@ def test_the_token_is_tied_to_the_fix(app, fixed):
         report = db.session.get(Report, made.id)
         assert verdicts.purpose(report).startswith(f"fixed:{made.id}:")
         assert verdicts.purpose(report) != f"fixed:{made.id}:-"
+
+
+def test_is_it_fixed_comes_before_the_status_and_the_history(client, fixed):
+    html = _lookup(client, fixed[0].code).get_data(as_text=True)
+    assert html.index(QUESTION) < html.index(">Status<") < html.index("What happened so far")
