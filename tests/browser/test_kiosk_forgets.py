@@ -29,9 +29,10 @@ WALKS = {
 
 @pytest.fixture
 def quick_kiosk(app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """A receipt shown 2 s, a form asking "Still there?" after 2 s alone and clearing 2 s later."""
+    """A receipt shown 2 s, a form asking "Still there?" after 4 s alone and clearing 2 s later
+    (4 s: every step of a test that types is well within it, even on a busy machine)."""
     monkeypatch.setenv("PORTAL_KIOSK_RECEIPT_SECONDS", "2")
-    monkeypatch.setenv("PORTAL_KIOSK_IDLE_SECONDS", "2")
+    monkeypatch.setenv("PORTAL_KIOSK_IDLE_SECONDS", "4")
     monkeypatch.setenv("PORTAL_KIOSK_IDLE_WARNING_SECONDS", "2")
 
 
@@ -89,7 +90,7 @@ def _timed_out(page, url: str, js: bool) -> str:
 def _abandoned(page, url: str, js: bool) -> str:
     page.goto(url)
     type_report_a(page)
-    expect(page.get_by_role("dialog", name="Still there?")).to_be_visible(timeout=5000)
+    expect(page.get_by_role("dialog", name="Still there?")).to_be_visible(timeout=8000)
     expect(page.get_by_label("What happened?", exact=True)).to_have_value("", timeout=5000)
     return "no receipt"
 
@@ -173,18 +174,40 @@ def test_the_receipt_counts_down_with_done_in_view_on_a_wall_tablet(app, wall_ki
 def test_a_form_left_alone_asks_still_there_and_waits_for_an_answer(quick_kiosk, wall_kiosk, world):
     page = wall_kiosk.new_page()
     page.goto(f"/kiosk/{world.location_a}")
-    page.wait_for_timeout(3000)  # nothing typed: a blank form is not asked about
+    page.wait_for_timeout(5000)  # nothing typed: a blank form is not asked about
     expect(page.get_by_role("dialog")).to_have_count(0)
     what = page.get_by_label("What happened?", exact=True)
     what.fill(WHAT)
     dialog = page.get_by_role("dialog", name="Still there?")
-    expect(dialog).to_be_visible(timeout=5000)
-    expect(dialog).to_contain_text("clears itself in 2 seconds")
+    expect(dialog).to_be_visible(timeout=8000)
+    expect(dialog).to_contain_text("clears itself in")
     page.screenshot(path=f"{SHOTS}/kiosk-still-there-1280.png")
     dialog.get_by_role("button", name="Yes, I am still here").click()
     expect(dialog).to_be_hidden()
     expect(what).to_have_value(WHAT)  # the words stay for the person still there
-    expect(dialog).to_be_visible(timeout=5000)  # asked again after the next quiet spell
+    expect(dialog).to_be_visible(timeout=8000)  # asked again after the next quiet spell
     dialog.get_by_role("button", name="Start over").click()
     expect(what).to_have_value("")
     expect(page.get_by_role("dialog")).to_be_hidden()
+
+
+def test_a_spanish_kiosk_counts_down_and_forgets_in_spanish(quick_kiosk, app, wall_kiosk_es, world):
+    page = wall_kiosk_es.new_page()
+    url = f"{wall_kiosk_es.base_url}/kiosk/{world.location_a}"
+    page.goto(url)
+    what = page.get_by_label("¿Qué pasó?", exact=True)
+    what.fill(WHAT)
+    dialog = page.get_by_role("dialog", name="¿Sigues ahí?")
+    expect(dialog).to_be_visible(timeout=8000)
+    dialog.get_by_role("button", name="Sí, sigo aquí").click()
+    page.get_by_role("radio", name="Lesión grave o algo peor").check()
+    page.get_by_role("button", name="Enviar reporte").click()
+    receipt = page.get_by_test_id("receipt-code").inner_text()
+    expect(page.get_by_text("Esta pantalla se borra sola en")).to_be_visible()
+    expect(page.get_by_role("link", name="Listo")).to_be_visible()
+    expect(page.get_by_test_id("receipt-code")).to_have_count(0, timeout=8000)
+    expect(page.get_by_label("¿Qué pasó?", exact=True)).to_have_value("")
+    assert move(page, "back", url, receipt) == {}
+    _reload(page)
+    assert move_stayed(page, url, receipt) == {}
+    assert _reports(app) == 1
