@@ -157,7 +157,12 @@
     try { localStorage.setItem(KEY, JSON.stringify(entry)); } catch (e) { return; }
     say(photos ? [words("offline"), words("photos")] : [words("offline")]);
   }
-  function show(html) { document.open(); document.write(html); document.close(); }
+  function show(html) {  // the server's answer, as a page of its own: from its top
+    document.open();
+    document.write(html);
+    document.close();
+    window.scrollTo(0, 0);
+  }
   function send(action, data) {
     if (sending) { return; }
     sending = true;
