@@ -36,11 +36,20 @@ def _render_form(
             location=location,
             channel=channel,
             notice=notice,
+            photos_again=_photos_sent(form),
             action=url_for(f"report_form.{channel}_form", code=location.code),
             kiosk=_kiosk_settings(location),
         ),
         status,
     )
+
+
+def _photos_sent(form: ReportForm) -> list[str]:
+    """The names of the photos a form that comes back had chosen: a browser cannot be given
+    them again, so the page names them (app.js puts them back in the field where it can)."""
+    if request.method != "POST":
+        return []
+    return [upload.filename for upload in form.photos.data or [] if upload and upload.filename]
 
 
 def _kiosk_settings(location: Place) -> dict[str, object]:

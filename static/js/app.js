@@ -158,10 +158,23 @@
     say(photos ? [words("offline"), words("photos")] : [words("offline")]);
   }
   function show(html) {  // the server's answer, as a page of its own: from its top
+    var photos = form.elements.photos ? Array.from(form.elements.photos.files) : [];
     document.open();
     document.write(html);
     document.close();
     window.scrollTo(0, 0);
+    keepPhotos(photos);
+  }
+  // the form came back (a missing answer): its photos go back into the field, unless one of
+  // them was what was wrong
+  function keepPhotos(photos) {
+    var field = document.querySelector("form.report input[type=file]");
+    var note = document.querySelector("[data-photos-again]");
+    if (!photos.length || !field || field.closest(".has-error") || !window.DataTransfer) { return; }
+    var chosen = new DataTransfer();
+    photos.forEach(function (photo) { chosen.items.add(photo); });
+    field.files = chosen.files;
+    if (note) { note.hidden = true; }
   }
   function send(action, data) {
     if (sending) { return; }

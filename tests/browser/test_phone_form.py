@@ -130,3 +130,42 @@ def test_follow_this_report_opens_the_follow_up_without_the_code_in_any_address(
         assert "#" not in page.url and receipt not in page.url
         assert not [url for url in addresses if receipt in url or receipt.replace("-", "") in url]
         assert fits_the_screen(page)
+
+
+def test_photos_chosen_before_the_form_comes_back_are_kept(phone, world, tmp_path):
+    from tests.report_form.test_photos import jpeg_with_metadata
+
+    photo = tmp_path / "dock-door.jpg"
+    photo.write_bytes(jpeg_with_metadata())
+    page = phone.new_page()
+    page.goto(f"/r/{world.location_a}")
+    page.locator("[name=what_happened]").fill(WHAT)  # the outcome is missing
+    page.get_by_text("Add more (optional)").click()
+    page.locator("input[type=file]").set_input_files(str(photo))
+    assert _send(page, lambda: page.get_by_role("button", name="Send report").click()).status == 422
+    expect(page.get_by_text("Please choose what could have happened.")).to_be_visible()
+    assert page.locator("input[type=file]").evaluate("(el) => el.files[0].name") == "dock-door.jpg"
+    expect(page.get_by_text("Please add them again")).to_be_hidden()
+    page.locator("[name=potential_outcome]").first.check()
+    assert _send(page, lambda: page.get_by_role("button", name="Send report").click()).status == 200
+    expect(page.get_by_test_id("receipt-code")).to_have_text(RECEIPT)
+
+
+def test_without_javascript_the_page_names_the_photos_to_add_again(
+    browser, live_server, world, tmp_path
+):
+    from tests.report_form.test_photos import jpeg_with_metadata
+
+    photo = tmp_path / "dock-door.jpg"
+    photo.write_bytes(jpeg_with_metadata())
+    for browsing in open_context(
+        browser, live_server, **phone_options(), java_script_enabled=False
+    ):
+        page = browsing.new_page()
+        page.goto(f"/r/{world.location_a}")
+        page.locator("[name=what_happened]").fill(WHAT)
+        page.get_by_text("Add more (optional)").click()
+        page.locator("input[type=file]").set_input_files(str(photo))
+        send = page.get_by_role("button", name="Send report")
+        assert _send(page, send.click).status == 422
+        expect(page.get_by_text("Please add them again: dock-door.jpg")).to_be_visible()
