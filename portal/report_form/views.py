@@ -209,6 +209,19 @@ def kiosk_submit(code: str) -> Response | tuple[str, int]:
 
 @bp.route("/")
 def index() -> str:
-    """The start page: how to report, follow up, or sign in."""
+    """The start page: how to report, follow up, see what was fixed, or sign in."""
     mark_public()
     return render_template("report_form/index.html")
+
+
+@bp.get("/r")
+def poster_code() -> Response | tuple[str, int]:
+    """The code printed under a poster's QR, typed by hand: on to that spot's form."""
+    mark_public()
+    typed = request.args.get("poster", "")
+    code = codes.normalize(typed.rsplit("/r/", 1)[-1].strip("/ "))  # the whole address too
+    if not code.isalnum() or len(code) > 32:
+        problem = _("Type the letters and digits after /r/ in the address under the QR code.")
+        return render_template("report_form/index.html", problem=problem), 422
+    place = active_place(code)  # an unknown code: the friendly "not active" page
+    return redirect(url_for("report_form.qr_form", code=place.code, lang=current_language()), 303)

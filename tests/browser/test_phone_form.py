@@ -169,3 +169,22 @@ def test_without_javascript_the_page_names_the_photos_to_add_again(
         send = page.get_by_role("button", name="Send report")
         assert _send(page, send.click).status == 422
         expect(page.get_by_text("Please add them again: dock-door.jpg")).to_be_visible()
+
+
+def test_the_feed_leads_to_a_report_form_by_the_code_on_the_poster(phone_es, world):
+    from tests.browser.test_accessibility import serious
+
+    page = phone_es.new_page()
+    page.goto("/feed")
+    page.get_by_role("link", name="Reporta un casi accidente").click()
+    assert serious(page) == []
+    assert fits_the_screen(page)
+    code = page.get_by_label("¿Sin cámara? Escribe el código del cartel")
+    code.fill("nope!")
+    code.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("después de /r/")
+    code = page.get_by_label("¿Sin cámara? Escribe el código del cartel")
+    code.fill(world.location_a.lower())
+    code.press("Enter")
+    expect(page.get_by_role("heading", name="Reporta un casi accidente")).to_be_visible()
+    expect(page.get_by_label("¿Dónde?", exact=True)).to_have_value("Dock 1")
