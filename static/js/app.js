@@ -108,16 +108,17 @@
 // Counted as the server counts: trimmed, a line break as \r\n.
 (function () {
   "use strict";
-  var counts = document.querySelectorAll("[data-count-left]");
+  var counts = document.querySelectorAll("[data-count]");
   Array.prototype.forEach.call(counts, function (count) {
+    var words = count.closest("[data-count-left]");
     var field = document.getElementById(count.id.replace(/-count$/, ""));
     var max = field && parseInt(field.getAttribute("maxlength"), 10);
-    if (!max) { return; }
+    if (!max || !words) { return; }
     field.removeAttribute("maxlength");
     function update() {
       var left = max - Array.from(field.value.trim().replace(/\r?\n/g, "\r\n")).length;
-      var words = count.getAttribute(left < 0 ? "data-count-over" : "data-count-left");
-      count.textContent = words.replace("{n}", Math.abs(left));
+      var text = words.getAttribute(left < 0 ? "data-count-over" : "data-count-left");
+      count.textContent = text.replace("{n}", Math.abs(left));
       count.classList.toggle("over", left < 0);
       count.classList.toggle("near", left >= 0 && left <= max / 10);
     }
