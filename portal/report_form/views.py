@@ -132,11 +132,11 @@ def _submit(code: str, channel: str) -> Response | tuple[str, int]:
     mark_public()
     location = active_place(code)
     form = ReportForm()
-    if request.form.get("switch_lang"):
-        return _render_form(location, form, channel)
     token = tokens.read(form.token.data or "", location.code)
     if channel == Channel.KIOSK and token is not None and intake.was_sent(token.nonce):
-        return _kiosk_forgets(location)
+        return _kiosk_forgets(location)  # a language switch of a sent form too
+    if request.form.get("switch_lang"):
+        return _render_form(location, form, channel)
     if token is not None and token.expired and form.validate():
         # the same form sent again a moment after its token expired gets the first receipt
         try:

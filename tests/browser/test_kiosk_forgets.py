@@ -111,7 +111,25 @@ def _corrected(page, url: str, js: bool) -> str:
     return receipt
 
 
-SITUATIONS = {"done": _done, "timed out": _timed_out, "corrected": _corrected}
+def _switched(page, url: str, js: bool) -> str:
+    """A types in English, switches to Spanish (the words kept), sends, then Listo (Done)."""
+    page.goto(url)
+    type_report_a(page)
+    page.get_by_role("button", name="Español").click()
+    expect(page.get_by_label("¿Qué pasó?", exact=True)).to_have_value(WHAT)
+    page.get_by_role("button", name="Enviar reporte").click()
+    receipt = page.get_by_test_id("receipt-code").inner_text()
+    page.get_by_role("link", name="Listo").click()
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value("")
+    return receipt
+
+
+SITUATIONS = {
+    "done": _done,
+    "timed out": _timed_out,
+    "corrected": _corrected,
+    "switched": _switched,
+}
 
 
 @pytest.mark.parametrize("walk", WALKS)

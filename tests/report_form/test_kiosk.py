@@ -114,3 +114,12 @@ def test_the_kiosk_asks_and_counts_down_in_spanish(client, world):
     assert "se borra sola en <span data-countdown>60</span> segundos" in receipt
     sent = client.get(f"/kiosk/{world.location_a}?sent=1", headers=spanish)
     assert "Ese reporte ya se envió" in sent.get_data(as_text=True)
+
+
+def test_a_language_switch_of_a_sent_kiosk_form_shows_none_of_its_words(app, client, world):
+    """Without JavaScript, Back to the page A switched to Spanish and Reload sends the switch
+    again: the form was sent since, so it comes back blank."""
+    answers, _code = _kiosk_report(client, world, reporter_name="Ana")
+    again = client.post(f"/kiosk/{world.location_a}", data={**answers, "switch_lang": "es"})
+    assert again.status_code == 303
+    assert _count(app) == 1
