@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Report
+from tests.browser.helpers import screenshot
 from tests.browser.kiosk import WHAT, expect, leaks, move, report_a, send, type_report_a
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -163,9 +164,6 @@ def test_without_javascript_no_walk_shows_a_receipt_or_sends_it_again(
     _walk(app, page, url, receipt, WALKS[walk])
 
 
-SHOTS = "/tmp/closecall-shots"
-
-
 def _in_view(page, locator) -> bool:
     """The whole element is inside the viewport without scrolling."""
     box = locator.bounding_box()
@@ -182,7 +180,7 @@ def test_the_receipt_counts_down_with_done_in_view_on_a_wall_tablet(app, wall_ki
     assert what and what["width"] >= 500, what  # the form uses the width: two columns
     assert page.get_by_role("button", name="Send report").bounding_box()["height"] >= 64
     assert float(page.evaluate("getComputedStyle(document.body).fontSize")[:-2]) >= 20
-    page.screenshot(path=f"{SHOTS}/kiosk-form-1280.png")
+    screenshot(page, "kiosk-form-1280")
     type_report_a(page)
     assert send(page).status == 200
     done = page.get_by_role("link", name="Done")
@@ -191,7 +189,7 @@ def test_the_receipt_counts_down_with_done_in_view_on_a_wall_tablet(app, wall_ki
     clears = page.get_by_text("This screen clears itself in")
     expect(clears).to_contain_text("30 seconds")
     expect(clears).to_contain_text("28 seconds", timeout=4000)  # it counts, live
-    page.screenshot(path=f"{SHOTS}/kiosk-receipt-1280.png")
+    screenshot(page, "kiosk-receipt-1280")
     page.get_by_role("button", name="More time").click()
     expect(clears).to_contain_text("30 seconds")
 
@@ -206,7 +204,7 @@ def test_a_form_left_alone_asks_still_there_and_waits_for_an_answer(quick_kiosk,
     dialog = page.get_by_role("dialog", name="Still there?")
     expect(dialog).to_be_visible(timeout=8000)
     expect(dialog).to_contain_text("clears itself in")
-    page.screenshot(path=f"{SHOTS}/kiosk-still-there-1280.png")
+    screenshot(page, "kiosk-still-there-1280")
     dialog.get_by_role("button", name="Yes, I am still here").click()
     expect(dialog).to_be_hidden()
     expect(what).to_have_value(WHAT)  # the words stay for the person still there

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import fits_the_screen, open_context, phone_options
+from tests.browser.helpers import fits_the_screen, open_context, phone_options, screenshot
 from tests.browser.kiosk import RECEIPT, expect
 
 pytestmark = pytest.mark.browser
 
-SHOTS = "/tmp/closecall-shots"
 WHAT = "A pallet leaned out of rack 7 while the reach truck passed."
 
 # what sticks out of the window, or out of the box it sits in (the tiles of "Add more")
@@ -36,7 +35,7 @@ def test_no_sideways_scroll_with_everything_open(browser, live_server, world, wi
         assert page.evaluate(OVERFLOW) == []
         assert fits_the_screen(page)
         if width in (320, 390):
-            page.screenshot(path=f"{SHOTS}/phone-form-{locale}-{width}.png", full_page=True)
+            screenshot(page, f"phone-form-{locale}-{width}")
 
 
 def _send(page, press):
