@@ -148,13 +148,13 @@
     box.querySelector("[data-saved-status]").textContent = lines.join(" ");
   }
   function ours(entry) { return entry && entry.token === form.elements.token.value; }
-  function keep(data) {
+  function keep(data, action) {
     var fields = [];
     var photos = 0;
     data.forEach(function (value, name) {
       if (typeof value === "string") { fields.push([name, value]); } else if (value.name) { photos += 1; }
     });
-    var entry = {action: form.action, token: data.get("token"), fields: fields, photos: photos};
+    var entry = {action: action, token: data.get("token"), fields: fields, photos: photos};
     try { localStorage.setItem(KEY, JSON.stringify(entry)); } catch (e) { return; }
     say(photos ? [words("offline"), words("photos")] : [words("offline")]);
   }
@@ -185,7 +185,7 @@
       return response.text().then(function (html) { forget(); show(html); });
     }).catch(function () {
       sending = false;
-      keep(data);
+      keep(data, action);  // to the form it belongs to, whichever page retried it
     });
   }
   function fromEntry(entry) {
@@ -205,7 +205,7 @@
     if (by && by.name === "switch_lang") { return; }  // a language switch posts as usual
     event.preventDefault();
     var data = new FormData(form);
-    if (!navigator.onLine) { keep(data); return; }
+    if (!navigator.onLine) { keep(data, form.action); return; }
     send(form.action, data);
   });
   window.addEventListener("online", retry);

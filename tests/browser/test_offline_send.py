@@ -110,3 +110,33 @@ def test_the_kiosk_keeps_nothing_when_the_connection_drops(app, tablet, world):
     assert page.evaluate("() => localStorage.length + sessionStorage.length") == 0
     expect(page.get_by_label("What happened?", exact=True)).to_have_value("")
     assert _reports(app) == 0
+
+
+def test_a_report_kept_for_one_spot_is_sent_to_that_spot_from_another_spots_form(app, phone, world):
+    page = phone.new_page()
+    page.goto(f"/r/{world.location_a}")
+    _type(page)
+    phone.context.set_offline(True)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("status")).to_have_text(SAVED)
+    page.close()
+    phone.context.set_offline(False)
+
+    other = phone.new_page()
+    # the first try from B's form fails (the signal drops again): still A's report, for A
+    sent_to_a = f"**/r/{world.location_a}"
+    other.route(sent_to_a, lambda route: route.abort("internetdisconnected"), times=1)
+    other.goto(f"/r/{world.location_b}")
+    expect(other.get_by_role("status")).to_have_text(SAVED)
+    assert f"/r/{world.location_a}" in other.evaluate(KEPT)
+    with other.expect_response(lambda response: response.request.method == "POST") as answer:
+        other.evaluate("window.dispatchEvent(new Event('online'))")
+    assert answer.value.url.endswith(f"/r/{world.location_a}")
+    expect(other.get_by_test_id("receipt-code")).to_have_text(RECEIPT)
+    with app.app_context():
+        report = db.session.scalars(select(Report)).one()
+        assert report.location.code == world.location_a
+    # the aborted try is reported by Chromium as a failed load: it is the test's own doing
+    phone.problems.console[:] = [
+        line for line in phone.problems.console if "ERR_INTERNET_DISCONNECTED" not in line
+    ]
