@@ -155,7 +155,7 @@
       if (typeof value === "string") { fields.push([name, value]); } else if (value.name) { photos += 1; }
     });
     var entry = {action: action, token: data.get("token"), fields: fields, photos: photos};
-    try { localStorage.setItem(KEY, JSON.stringify(entry)); } catch (e) { return; }
+    try { localStorage.setItem(KEY, JSON.stringify(entry)); } catch (e) { say([words("unsaved")]); return; }
     say(photos ? [words("offline"), words("photos")] : [words("offline")]);
   }
   function show(html) {  // the server's answer, as a page of its own: from its top

@@ -140,3 +140,19 @@ def test_a_report_kept_for_one_spot_is_sent_to_that_spot_from_another_spots_form
     phone.problems.console[:] = [
         line for line in phone.problems.console if "ERR_INTERNET_DISCONNECTED" not in line
     ]
+
+
+def test_a_phone_that_cannot_keep_the_report_says_so(app, phone, world):
+    page = phone.new_page()
+    page.goto(f"/r/{world.location_a}")
+    # storage full or refused (some private modes): setItem throws
+    page.evaluate("() => { Storage.prototype.setItem = () => { throw new Error('quota'); }; }")
+    _type(page)
+    phone.context.set_offline(True)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("status")).to_contain_text("Keep this page open and press Send again")
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value(WHAT)
+    phone.context.set_offline(False)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_test_id("receipt-code")).to_have_text(RECEIPT)
+    assert _reports(app) == 1
