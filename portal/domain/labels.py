@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from portal.domain.loop.closing import Blocker
+from portal.domain.steps import Step
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import (
     ActionStatus,
@@ -152,4 +153,13 @@ STAFF_CHANGE = {
     "reactivated": _l("Reactivated"),
     "reset_requested": _l("Password reset asked for"),
     "password_reset": _l("Password reset"),
+}
+# the steps of triage as buttons and links name them (the triage card, the report page)
+STEP = {
+    Step.ACKNOWLEDGE: _l("Acknowledge"),
+    Step.CLASSIFY: _l("Classify"),
+    Step.ASSIGN: _l("Assign"),
+    Step.ASK: _l("Ask the reporter"),
+    Step.MERGE: _l("Merge into another"),
+    Step.DISMISS: _l("Dismiss"),
 }

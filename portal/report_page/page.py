@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from portal.domain import labels, permissions, steps
 from portal.domain.steps import Step
-from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Report
 from portal.report_page import action_panel, publish_panel, timeline
 from portal.report_page.action_forms import AddActionForm, DoubtReplyForm, SummaryForm
@@ -19,12 +18,9 @@ from portal.web.pages import render
 
 Page = tuple[str, int]
 # The triage board's action pages (portal/triage), named for their step.
-ACTIONS = (
-    (Step.ACKNOWLEDGE, _l("Acknowledge")),
-    (Step.CLASSIFY, _l("Classify")),
-    (Step.ASSIGN, _l("Assign")),
-    (Step.MERGE, _l("Merge")),
-    (Step.DISMISS, _l("Dismiss")),
+ACTIONS = tuple(
+    (step, labels.STEP[step])
+    for step in (Step.ACKNOWLEDGE, Step.CLASSIFY, Step.ASSIGN, Step.MERGE, Step.DISMISS)
 )
 
 

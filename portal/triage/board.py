@@ -27,7 +27,7 @@ from portal.web.boards import ColumnHeading
 
 STATES = ReportStatus.board()  # the columns, in the loop's order
 ON_BOARD = status_values(STATES)
-BOARD_LIMIT = 25  # cards per column at first; more are loaded in place, as many at a time
+BOARD_LIMIT = 12  # cards per column at first; more are loaded in place, as many at a time
 QUERY_MAX = 200
 UNASSIGNED = "none"
 
