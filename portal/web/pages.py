@@ -51,6 +51,14 @@ def report_time(report: object) -> str:
     return hour_range(moment, timezone)
 
 
+def iso_time(moment: datetime, coarse: bool = False) -> str:
+    """A stored UTC time for a `<time datetime>` attribute, to the second (to the hour when
+    `coarse`: an anonymous report's moment leaves no finer trace in the markup either)."""
+    if coarse:
+        return moment.strftime("%Y-%m-%dT%H:00Z")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def healthz() -> tuple[str, int, dict[str, str]]:
     """A plain "hello world": for load balancers, and the baseline of the benchmarks."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
@@ -60,4 +68,5 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["report_time"] = report_time
+    app.jinja_env.filters["iso_time"] = iso_time
     app.jinja_env.globals["is_fragment_request"] = is_fragment_request

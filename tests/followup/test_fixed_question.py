@@ -323,9 +323,11 @@ def test_one_line_per_step_and_headings_that_follow_the_state(app, world, client
     html = _lookup(client, made.code).get_data(as_text=True)
     assert "What was changed" in html and "What will change" not in html
     timeline = html[html.index('<ol class="timeline">') : html.index("</ol>")]
-    assert timeline.count("<li>") == len(set(re.findall(r"</time> ([^<]+)</li>", timeline)))
+    assert timeline.count("<li>") == len(set(re.findall(r"</span> ([^<]+)</li>", timeline)))
     assert "A fix was planned" not in timeline and "A fix was done" not in timeline
-    assert re.search(r"<time>\d{1,2} [A-Z][a-z]{2}, \d\d:\d\d</time> Report received", timeline)
+    assert re.search(
+        r"<span class=\"when\">\d{1,2} [A-Z][a-z]{2}, \d\d:\d\d</span> Report received", timeline
+    )
 
 
 def test_after_not_really_the_status_says_it_is_looked_at_again(app, world, client, fixed):

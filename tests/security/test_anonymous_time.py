@@ -33,7 +33,8 @@ def test_the_board_card_of_an_anonymous_report_has_no_minute(app, client, login,
     assert "min ago" not in html and "min —" not in html
     assert "under 1 h" in html
     assert not MINUTE_TIME.search(html), MINUTE_TIME.search(html)
-    assert "datetime=" not in html
+    stamps = re.findall(r'datetime="([^"]+)"', html)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:00Z", s) for s in stamps), stamps
 
 
 def test_a_named_report_keeps_its_minute(app, client, login, world, at):
