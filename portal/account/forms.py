@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.lib.lazytext import lazy_gettext as _l
@@ -44,3 +45,36 @@ class ForgotForm(FlaskForm):
             Length(max=254, message=_l("Please keep this under %(max)d characters.")),
         ],
     )
+
+
+class ProfileForm(FlaskForm):
+    """Name, language of the staff pages and emails, and the morning digest."""
+
+    name = StringField(
+        _l("Your name"),
+        validators=[
+            DataRequired(message=_l("Please write your name.")),
+            Length(max=120, message=_l("Please keep this under %(max)d characters.")),
+        ],
+    )
+    language = RadioField(
+        _l("Language of the staff pages"),
+        choices=[
+            SelectChoice("", _l("The browser's language")),
+            SelectChoice("en", "English"),
+            SelectChoice("es", "Español"),
+        ],
+        default="",
+    )
+    wants_digest = BooleanField(
+        _l("Email me each morning the corrective actions I own that are due soon or overdue")
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please type your current password."))],
+    )
+    password = PasswordForm.password
+    again = PasswordForm.again

@@ -11,13 +11,15 @@ import hmac
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user
+from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from portal.account import bp
-from portal.account.forms import ForgotForm, PasswordForm
+from portal.account.forms import ChangePasswordForm, ForgotForm, PasswordForm, ProfileForm
 from portal.domain import links
 from portal.domain import people as rules
+from portal.domain import profile as profile_rules
+from portal.domain.loop import InvalidInput
 from portal.extensions import db, limiter
 from portal.models import LinkPurpose
 
@@ -98,3 +100,55 @@ def reset(reset_token: str) -> Response:
         flash(_("Your password is changed. Sign in with it."), "info")
         return redirect(url_for("auth.login"), 303)
     return _password_page("account/reset.html", form, token)
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> Page:
+    """Name, language and the morning digest; a new password."""
+    form = ProfileForm(obj=current_user, language=current_user.language or "")
+    password_form = ChangePasswordForm(formdata=None)
+    if form.validate_on_submit():
+        try:
+            changed = profile_rules.update(
+                current_user,
+                name=form.name.data,
+                language=form.language.data or None,
+                wants_digest=form.wants_digest.data,
+            )
+        except InvalidInput as problem:
+            form.name.errors = [*form.name.errors, str(problem)]
+        else:
+            db.session.commit()
+            flash(_("Your profile is saved.") if changed else _("Nothing changed."), "info")
+            return redirect(url_for("account.profile"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("account/profile.html", form=form, password_form=password_form), status
+
+
+@bp.post("/account/profile/password")
+@login_required
+def change_password() -> Page:
+    """A new password: the current one first; every other session ends, this one stays."""
+    form = ProfileForm(formdata=None, obj=current_user, language=current_user.language or "")
+    password_form = ChangePasswordForm()
+    if password_form.validate_on_submit():
+        try:
+            profile_rules.change_password(
+                current_user,
+                current=password_form.current.data,
+                password=password_form.password.data,
+                again=password_form.again.data,
+            )
+        except InvalidInput as problem:
+            password_form.current.errors = [*password_form.current.errors, str(problem)]
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this browser stays signed in
+            flash(
+                _("Your password is changed; other places you were signed in are signed out."),
+                "info",
+            )
+            return redirect(url_for("account.profile"), 303)
+    page = render_template("account/profile.html", form=form, password_form=password_form)
+    return page, 422

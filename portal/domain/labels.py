@@ -153,6 +153,9 @@ STAFF_CHANGE = {
     "reactivated": _l("Reactivated"),
     "reset_requested": _l("Password reset asked for"),
     "password_reset": _l("Password reset"),
+    "language": _l("Language changed"),
+    "digest": _l("Morning digest turned on or off"),
+    "password_changed": _l("Password changed (profile)"),
 }
 # the steps of triage as buttons and links name them (the triage card, the report page)
 STEP = {

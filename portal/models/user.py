@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -51,6 +51,10 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # chosen on the profile page: the staff pages' language (None: the browser's), and
+    # whether the morning digest of one's corrective actions is wanted
+    language: Mapped[str | None] = mapped_column(String(5))
+    wants_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     sites: Mapped[list[Site]] = relationship(secondary=user_sites, back_populates="members")
 

@@ -203,6 +203,8 @@ def digests(today: dict[int, date]) -> list[Draft]:
     drafts = []
     for actions in by_owner.values():
         owner = actions[0].owner
+        if not owner.wants_digest:  # turned off on their profile page
+            continue
         # one digest per owner per day: the day at the lowest-numbered site of their actions
         day = today[min(action.site_id for action in actions)]
         overdue = sum(action.due_on < today[action.site_id] for action in actions)

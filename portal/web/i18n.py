@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from portal.config import PROJECT_ROOT
@@ -15,14 +16,20 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 def select_locale() -> str:
-    """The page language: an explicit choice carried in the URL or form, else Accept-Language."""
+    """The page language: an explicit choice carried in the URL or form, else the signed-in
+    staff member's saved language, else Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # words rendered by a command or a job
+        return languages[0]
     try:
         chosen = request.form.get("switch_lang") or request.values.get("lang", "")
     except HTTPException:  # e.g. a body over the size limit: fall back to the browser's language
         chosen = request.args.get("lang", "")
     if chosen in languages:
         return chosen
+    saved = getattr(current_user, "language", None)
+    if saved in languages:
+        return saved
     return request.accept_languages.best_match(languages) or languages[0]
 
 

@@ -252,6 +252,8 @@ TABLE: dict[str, Row] = {
     "account.welcome": Row("public", get=200, post=422),
     "account.reset": Row("public", get=200, post=422),
     "account.forgot": Row("public", get=200, post=422),
+    "account.profile": Row("signed-in", get=200, post=422),
+    "account.change_password": Row("signed-in", post=422),
 }
 
 # served by Flask itself, to anyone: not an access decision of the app
