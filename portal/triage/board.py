@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select
 
-from portal.domain import labels, permissions
+from portal.domain import labels, moments, permissions
 from portal.extensions import db
 from portal.lib import params, sla
 from portal.lib.lazytext import lazy_gettext as _l
@@ -28,6 +28,8 @@ ON_BOARD = status_values(STATES)
 BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters
 QUERY_MAX = 200
 UNASSIGNED = "none"
+_EPOCH = datetime(1970, 1, 1)
+_TICK = timedelta(microseconds=1)
 
 HINTS = {
     ReportStatus.NEW: _l("awaiting acknowledgement"),
@@ -144,7 +146,7 @@ def counts(
     """Per board state: how many reports, and how many wait past the acknowledgement limit."""
     late = case((Report.created_at < sla.overdue_before(now, ack_hours), 1), else_=0)
     query = select(Report.status, func.count(Report.id), func.sum(late)).where(
-        Report.status.in_(ON_BOARD)
+        Report.status.in_(ON_BOARD), moments.released(now)
     )
     rows = db.session.execute(scoped(query, user, filters).group_by(Report.status)).all()
     found = {status: (count, int(overdue or 0)) for status, count, overdue in rows}
@@ -164,7 +166,9 @@ def columns(
     rank = func.row_number().over(
         partition_by=Report.status, order_by=(Report.created_at.desc(), Report.id.desc())
     )
-    inner = select(Report.id, rank.label("rank")).where(Report.status.in_(ON_BOARD))
+    inner = select(Report.id, rank.label("rank")).where(
+        Report.status.in_(ON_BOARD), moments.released(now)
+    )
     ranked = scoped(inner, user, filters).subquery()
     query = (
         select(Report)
@@ -182,19 +186,33 @@ def columns(
     ]
 
 
-def latest_id(user: User) -> int:
-    """The newest report id the user may see: where the next poll starts."""
-    query = select(func.max(Report.id))
-    query = query.where(permissions.at_visible_sites(user, Report.site_id))
-    return db.session.scalar(query) or 0
+def poll_mark(now: datetime) -> datetime:
+    """Where a board is "as of": the page shows what was released by then and the next poll
+    brings what was released after it. (A report stamped just before the mark but committed
+    just after it — milliseconds — waits for the next page load; the counts include it.)"""
+    return now
 
 
-def new_since(user: User, filters: Filters, since: int, until: int) -> list[Report]:
-    """Board cards of the reports after `since` up to `until` (ids), newest first."""
+def mark_arg(mark: datetime) -> int:
+    """The mark in the poll's URL, in microseconds (a report number would count the reports)."""
+    return (mark - _EPOCH) // _TICK
+
+
+def parse_mark(raw: str | None) -> datetime | None:
+    """The poll's `since` back to a moment; None when it is not one."""
+    try:
+        return _EPOCH + int(raw or "") * _TICK
+    except (ValueError, OverflowError):
+        return None
+
+
+def new_since(user: User, filters: Filters, since: datetime, until: datetime) -> list[Report]:
+    """Board cards of the reports released after `since` and by `until`, newest first (an
+    anonymous report arrives when its hour ends, with the others of that hour)."""
     query = (
         select(Report)
-        .where(Report.id > since, Report.id <= until, Report.status.in_(ON_BOARD))
-        .order_by(Report.id.desc())
+        .where(moments.released_between(since, until), Report.status.in_(ON_BOARD))
+        .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(BOARD_LIMIT)
         .options(*CARD_LOADS)
     )

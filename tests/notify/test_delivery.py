@@ -111,7 +111,7 @@ def test_each_message_carries_a_stable_message_id_of_its_row(app, world, mailbox
         rows = {row.recipient: row for row in outbox_rows(app)}
         for address, message_id in ids.items():
             row = rows[address]
-            assert message_id.startswith(f"<outbox-{row.id}.")
+            assert message_id.startswith("<outbox.")
             assert message_id.endswith("@closecall.test>")
             claimed = outbox.Claimed(
                 row.id, row.kind, row.channel, row.recipient, row.subject, row.body,
