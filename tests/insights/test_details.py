@@ -19,7 +19,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_the_figures_of_the_small_data_set(client, login, world, small):
     login.as_(world.admin)
     html = page(client)
-    # 2 named: a small group; the 6 anonymous are withheld too, or 8 − 6 would give it away
+    # 2 named: a small group; the 6 anonymous are withheld too, or 8 - 6 would give it away
     assert "Anonymous: not shown · Named: fewer than 5" in html
     assert "Engineering or better: 57 %" in html and "(4/7)" in html  # fix strength
     assert "Average score: 1.9" in html  # 15 / 8
