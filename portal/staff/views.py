@@ -56,7 +56,7 @@ def photo(photo_id: int) -> Response:
     if data is None:
         abort(404)
     response = send_file(
-        io.BytesIO(data), mimetype="image/jpeg", etag=photos.etag(item.stored_name), max_age=3600
+        io.BytesIO(data), mimetype="image/jpeg", etag=photos.etag(item.stored_name)
     )
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
