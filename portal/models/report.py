@@ -146,6 +146,7 @@ class Report(db.Model):
             "created_at",
             "ack_seconds",
             "close_days",
+            "anonymous",  # with created_at: the release rule (domain/moments.py) from the index
         ),
         # insights: repeat themes (same place and category, or asset) in the last 90 days
         Index(
@@ -173,6 +174,7 @@ class Report(db.Model):
             "channel",
             "reporter_role",
             "anonymous",
+            "created_at",  # with anonymous: the release rule (domain/moments.py) from the index
         ),
         # insights: the latest high-potential reports, and "is this report high-potential?"
         # for action counts without reading report rows
