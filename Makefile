@@ -22,7 +22,8 @@ run: $(STAMP)
 	PORTAL_ENV=development $(BIN)/flask --app wsgi portal init
 	PORTAL_ENV=development $(BIN)/python -m portal.ops.devserver --host $(HOST) --port $(PORT)
 
-## make test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+## make test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set (the
+## browser journeys run in the SQLite pass only: they drive the same views the PostgreSQL pass tests)
 test: test-sqlite test-postgresql
 
 # test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs in this process
@@ -33,8 +34,8 @@ test-sqlite: $(STAMP)
 
 test-postgresql: $(STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/pytest -n $(TEST_WORKERS) --db=postgresql; \
+		echo "== the suite again on PostgreSQL ($$TEST_DATABASE_URL), browser journeys aside"; \
+		$(BIN)/pytest -n $(TEST_WORKERS) --db=postgresql -m "not browser"; \
 	else \
 		echo "== PostgreSQL pass skipped: TEST_DATABASE_URL is not set"; \
 	fi

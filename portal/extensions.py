@@ -16,6 +16,8 @@ from htmx_flask import Htmx
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from portal.lib.daysalt import DaySalts
+
 # Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,11 +32,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+_day_salts = DaySalts()
+
+
 def client_key() -> str:
-    """Rate-limit key for the client: a keyed hash, so no address reaches storage or logs."""
+    """Rate-limit key for the client: a keyed hash with today's salt, so no address reaches
+    storage or logs, and no key can be reversed with the secret alone or linked across days."""
     address = (request.remote_addr or "unknown").encode()
     secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, b"ratelimit|" + address, hashlib.sha256).hexdigest()[:24]
+    namespace = "closecall:" + hmac.new(secret, b"salt-namespace", hashlib.sha256).hexdigest()[:12]
+    salt = _day_salts.today(current_app.config["RATELIMIT_STORAGE_URI"], namespace)
+    return hmac.new(secret, b"ratelimit|" + salt + b"|" + address, hashlib.sha256).hexdigest()[:24]
 
 
 # Objects stay readable after commit: a request renders what it just saved without reloading.

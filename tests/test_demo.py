@@ -218,13 +218,13 @@ def test_the_same_seed_makes_the_same_company(app):
             db.engine.dispose()  # so that emptying the tables (TRUNCATE) waits for nothing
             return sorted(result, key=repr)  # report numbers are random: compare as a set
 
-    _seed(app, count=80, seed=3)
+    _seed(app, count=30, seed=3)
     first = fingerprint()
     empty_tables(app)
-    _seed(app, count=80, seed=3)
+    _seed(app, count=30, seed=3)
     assert fingerprint() == first
     empty_tables(app)
-    _seed(app, count=80, seed=4)
+    _seed(app, count=30, seed=4)
     assert fingerprint() != first
 
 

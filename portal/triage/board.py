@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 
 from portal.domain import labels, moments, permissions
 from portal.extensions import db
 from portal.lib import params, sla
 from portal.lib.lazytext import lazy_gettext as _l
+from portal.lib.timeutil import utcnow
 from portal.models import Location, Report, ReportStatus, User, status_values
 from portal.triage import themes_flag
 from portal.triage.access import CARD_LOADS
@@ -25,7 +27,7 @@ from portal.web.boards import ColumnHeading
 
 STATES = ReportStatus.board()  # the columns, in the loop's order
 ON_BOARD = status_values(STATES)
-BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters
+BOARD_LIMIT = 25  # cards per column at first; more are loaded in place, as many at a time
 QUERY_MAX = 200
 UNASSIGNED = "none"
 _EPOCH = datetime(1970, 1, 1)
@@ -50,6 +52,7 @@ class Filters:
     owner: int | str | None = None  # a user id, or UNASSIGNED
     hipo: bool = False
     q: str = ""
+    late_before: datetime | None = None  # only new reports waiting past the limit
     notes: list[Any] = field(default_factory=list)
 
     def args(self) -> dict[str, str]:
@@ -61,6 +64,7 @@ class Filters:
             "owner": self.owner,
             "hipo": 1 if self.hipo else None,
             "q": self.q or None,
+            "overdue": 1 if self.late_before else None,
         }
         return {key: str(value) for key, value in values.items() if value is not None}
 
@@ -81,6 +85,11 @@ class Column(ColumnHeading):
     overdue: int
     cards: list[Report]
     limit: int
+
+    @property
+    def below(self) -> More:
+        """The cards below the first ones shown."""
+        return More(self.state, len(self.cards), self.more)
 
 
 def parse_filters(args: Mapping[str, str], user: User) -> Filters:
@@ -105,7 +114,15 @@ def parse_filters(args: Mapping[str, str], user: User) -> Filters:
     hipo_note = _l("Ignored the high-potential filter: use 1 to show only those.")
     filters.hipo = params.flag(args, "hipo", notes, hipo_note)
     filters.q = " ".join((args.get("q") or "").split())[:QUERY_MAX]
+    overdue_note = _l("Ignored the overdue filter: use 1 to show only reports waiting too long.")
+    if params.flag(args, "overdue", notes, overdue_note):
+        filters.late_before = sla.overdue_before(utcnow(), ack_hours())
     return filters
+
+
+def ack_hours() -> int:
+    """The acknowledgement limit in hours (PORTAL_ACK_HOURS)."""
+    return int(current_app.config.get("ACK_HOURS", sla.DEFAULT_ACK_HOURS))
 
 
 def _like(text: str) -> str:
@@ -113,9 +130,13 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def scoped(query: Select[Any], user: User, filters: Filters) -> Select[Any]:
-    """Narrow a query on reports to the user's sites and the filters."""
+def scoped(
+    query: Select[Any], user: User, filters: Filters, now: datetime | None = None
+) -> Select[Any]:
+    """Narrow a query on reports to the user's sites and the filters, and to the reports
+    released by `now` (an anonymous one once its hour is over: domain/moments.py)."""
     query = query.where(permissions.at_visible_sites(user, Report.site_id))
+    query = query.where(moments.released(now or utcnow()))
     if filters.site is not None:
         query = query.where(Report.site_id == filters.site)
     if filters.location is not None:
@@ -128,6 +149,10 @@ def scoped(query: Select[Any], user: User, filters: Filters) -> Select[Any]:
         query = query.where(Report.owner_id == filters.owner)
     if filters.hipo:
         query = query.where(Report.high_potential.is_(True))
+    if filters.late_before is not None:
+        query = query.where(
+            Report.status == ReportStatus.NEW, Report.created_at < filters.late_before
+        )
     if filters.q:
         pattern = _like(filters.q)
         query = query.where(
@@ -146,9 +171,9 @@ def counts(
     """Per board state: how many reports, and how many wait past the acknowledgement limit."""
     late = case((Report.created_at < sla.overdue_before(now, ack_hours), 1), else_=0)
     query = select(Report.status, func.count(Report.id), func.sum(late)).where(
-        Report.status.in_(ON_BOARD), moments.released(now)
+        Report.status.in_(ON_BOARD)
     )
-    rows = db.session.execute(scoped(query, user, filters).group_by(Report.status)).all()
+    rows = db.session.execute(scoped(query, user, filters, now).group_by(Report.status)).all()
     found = {status: (count, int(overdue or 0)) for status, count, overdue in rows}
     return {state: found.get(state, (0, 0)) for state in STATES}
 
@@ -158,32 +183,92 @@ def heads(totals: dict[str, tuple[int, int]]) -> list[Column]:
     return [Column(state, *totals[state], [], BOARD_LIMIT) for state in STATES]
 
 
-def columns(
-    user: User, filters: Filters, *, now: datetime, ack_hours: int, limit: int | None = None
-) -> list[Column]:
-    """The four columns, each with its count and at most BOARD_LIMIT newest cards."""
-    limit = limit or BOARD_LIMIT
-    rank = func.row_number().over(
-        partition_by=Report.status, order_by=(Report.created_at.desc(), Report.id.desc())
-    )
+def _card_order() -> list[ColumnElement[Any]]:
+    """A column's order: the New column by the acknowledgement clock, longest waiting first
+    (overdue, then warning, then calm); the others newest first."""
+    waiting = case((Report.status == ReportStatus.NEW, Report.created_at), else_=None)
+    return [waiting.asc(), Report.created_at.desc(), Report.id.desc()]
+
+
+def _ranked_cards(
+    user: User,
+    filters: Filters,
+    *,
+    first: int,
+    last: int,
+    state: str | None = None,
+    now: datetime | None = None,
+) -> list[Report]:
+    """The cards ranked first..last (from 1) in their column, of one column or of all."""
+    rank = func.row_number().over(partition_by=Report.status, order_by=_card_order())
     inner = select(Report.id, rank.label("rank")).where(
-        Report.status.in_(ON_BOARD), moments.released(now)
+        Report.status.in_([state] if state else ON_BOARD)
     )
-    ranked = scoped(inner, user, filters).subquery()
+    ranked = scoped(inner, user, filters, now).subquery()
     query = (
         select(Report)
         .join(ranked, ranked.c.id == Report.id)
-        .where(ranked.c.rank <= limit)
-        .order_by(Report.created_at.desc(), Report.id.desc())
+        .where(ranked.c.rank.between(first, last))
+        .order_by(*_card_order())
         .options(*CARD_LOADS)
     )
-    cards = db.session.scalars(query).unique().all()
+    cards = list(db.session.scalars(query).unique().all())
     themes_flag.remember(cards)
+    return cards
+
+
+def columns(
+    user: User, filters: Filters, *, now: datetime, ack_hours: int, limit: int | None = None
+) -> list[Column]:
+    """The four columns, each with its count and its first BOARD_LIMIT cards."""
+    limit = limit or BOARD_LIMIT
+    cards = _ranked_cards(user, filters, first=1, last=limit, now=now)
     totals = counts(user, filters, now=now, ack_hours=ack_hours)
     return [
         Column(state, *totals[state], [c for c in cards if c.status == state], limit)
         for state in STATES
     ]
+
+
+@dataclass(frozen=True)
+class More:
+    """A column's cards not shown yet: after the `shown` first, `remaining` more."""
+
+    state: str
+    shown: int
+    remaining: int
+
+    @property
+    def next(self) -> int:
+        """How many the next "Show more" brings."""
+        return min(self.remaining, BOARD_LIMIT)
+
+
+def more_cards(user: User, filters: Filters, state: str, shown: int) -> tuple[list[Report], More]:
+    """The next BOARD_LIMIT cards of a column after the `shown` first, and what is left."""
+    cards = _ranked_cards(user, filters, first=shown + 1, last=shown + BOARD_LIMIT, state=state)
+    total = db.session.scalar(
+        scoped(select(func.count(Report.id)).where(Report.status == state), user, filters)
+    )
+    shown += len(cards)
+    return cards, More(state, shown, max((total or 0) - shown, 0))
+
+
+def poll_swaps(cards: list[Report], heads: list[Column]) -> list[tuple[str, str, list[Report]]]:
+    """Where the poll puts new cards, per column (state, htmx swap, cards): on top of a
+    newest-first column, at the end of the New column (the longest waiting come first) — unless
+    that column holds cards beyond those shown: then the count says so, and "Show more" brings
+    them in their place."""
+    swaps = []
+    for head in heads:
+        fresh = [card for card in cards if card.status == head.state]
+        if not fresh:
+            continue
+        if head.state != ReportStatus.NEW:
+            swaps.append((head.state, "afterbegin", fresh))
+        elif not head.more:
+            swaps.append((head.state, "beforeend", list(reversed(fresh))))
+    return swaps
 
 
 def poll_mark(now: datetime) -> datetime:
@@ -216,7 +301,7 @@ def new_since(user: User, filters: Filters, since: datetime, until: datetime) ->
         .limit(BOARD_LIMIT)
         .options(*CARD_LOADS)
     )
-    found = list(db.session.scalars(scoped(query, user, filters)).unique().all())
+    found = list(db.session.scalars(scoped(query, user, filters, until)).unique().all())
     themes_flag.remember(found)
     return found
 

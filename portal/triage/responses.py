@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.domain import labels, loop
-from portal.lib import sla
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import Report
@@ -35,11 +34,6 @@ FORMS = {
 def is_fragment() -> bool:
     """htmx wants a piece of the page (a history restore wants the whole page)."""
     return is_fragment_request() and not request.headers.get("HX-History-Restore-Request")
-
-
-def ack_hours() -> int:
-    """The acknowledgement limit in hours (PORTAL_ACK_HOURS)."""
-    return int(current_app.config.get("ACK_HOURS", sla.DEFAULT_ACK_HOURS))
 
 
 def next_url() -> str:
@@ -108,7 +102,7 @@ def finished(
     filters = board_filters()
     shown = board.still_shown(report, current_user, filters)
     moved = shown and report.status != before
-    totals = board.counts(current_user, filters, now=utcnow(), ack_hours=ack_hours())
+    totals = board.counts(current_user, filters, now=utcnow(), ack_hours=board.ack_hours())
     return render_template(
         "triage/_changed.html",
         report=report,
@@ -116,6 +110,7 @@ def finished(
         moved_to=report.status if moved else None,
         also=[other for other in also if board.still_shown(other, current_user, filters)],
         heads=board.heads(totals),
+        filters=filters,
         next_url=next_url(),
         can_act=access.may_triage(),
         inline=True,

@@ -39,7 +39,7 @@ def _duration(age: timedelta, coarse: bool = False) -> str:
 
 @bp.context_processor
 def _card_helpers() -> dict[str, object]:
-    now, limit = utcnow(), responses.ack_hours()
+    now, limit = utcnow(), board.ack_hours()
 
     def clock(report: Report) -> sla.AckClock:
         return sla.ack_clock(
@@ -72,7 +72,7 @@ def board_page() -> ResponseReturnValue:
     filters = board.parse_filters(request.args, current_user)
     # the page shows what was released by the mark, and the next poll starts from it
     mark = board.poll_mark(utcnow())
-    columns = board.columns(current_user, filters, now=mark, ack_hours=responses.ack_hours())
+    columns = board.columns(current_user, filters, now=mark, ack_hours=board.ack_hours())
     context = {
         "filters": filters,
         "columns": columns,
@@ -91,24 +91,46 @@ def board_page() -> ResponseReturnValue:
 @bp.route("/updates")
 @login_required
 def updates() -> ResponseReturnValue:
-    """The board's poll: reports newer than `since` go on top of their column; counts update."""
+    """The board's poll: reports released since `since` join their column; counts update."""
     filters = board.parse_filters(request.args, current_user)
     if not responses.is_fragment():
         return redirect(url_for("triage.board", **filters.args()), 303)
     until = board.poll_mark(utcnow())
     since = board.parse_mark(request.args.get("since"))
     cards = board.new_since(current_user, filters, since, until) if since is not None else []
-    totals = board.counts(current_user, filters, now=until, ack_hours=responses.ack_hours())
+    totals = board.counts(current_user, filters, now=until, ack_hours=board.ack_hours())
+    heads = board.heads(totals)
     return render_template(
         "triage/_updates.html",
         filters=filters,
         since=board.mark_arg(until),
-        new_cards={state: [c for c in cards if c.status == state] for state in board.STATES},
-        heads=board.heads(totals),
+        swaps=board.poll_swaps(cards, heads),
+        heads=heads,
         next_url=url_for("triage.board", **filters.args()),
         can_act=access.may_triage(),
         inline=True,
     )
+
+
+@bp.route(f"/columns/<any({', '.join(board.ON_BOARD)}):state>")
+@login_required
+def column(state: str) -> ResponseReturnValue:
+    """The next cards of one column after the `shown` first: in place with htmx, else a page."""
+    filters = board.parse_filters(request.args, current_user)
+    shown = max(request.args.get("shown", type=int) or 0, 0)
+    cards, more = board.more_cards(current_user, filters, state, shown)
+    context = {
+        "label": board.COLUMN_LABELS[state][0],
+        "first": shown + 1,
+        "cards": cards,
+        "more": more,
+        "filters": filters,
+        "next_url": url_for("triage.board", **filters.args()),
+        "can_act": access.may_triage(),
+        "inline": True,
+    }
+    template = "triage/_more_cards.html" if responses.is_fragment() else "triage/column.html"
+    return render_template(template, **context)
 
 
 @bp.route("/cards/<int:report_id>")

@@ -5,7 +5,8 @@ follow it from server to server (as behind a load balancer), and the clean-up of
 rate-limit counters.
 
 Counters of different runs never mix: each run gives its servers a fresh secret (client keys
-are an HMAC of the address with it) and signs in to fresh account emails.
+are an HMAC of the address and the day's salt with it, and the salt's name in Redis derives from
+it too) and signs in to fresh account emails.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import http.client
 import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import UTC, date, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -52,10 +54,26 @@ def run_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
-def client_marker(secret: str, address: str = "127.0.0.1") -> str:
-    """The rate-limit key of a client address under `secret` (portal.extensions.client_key)."""
-    message = b"ratelimit|" + address.encode()
+def salt_name(secret: str, day: date | None = None) -> str:
+    """Where the servers under `secret` keep today's rate-limit salt in Redis."""
+    digest = hmac.new(secret.encode(), b"salt-namespace", hashlib.sha256).hexdigest()[:12]
+    return f"closecall:{digest}:salt:{(day or datetime.now(UTC).date()).isoformat()}"
+
+
+def client_marker(redis: Redis, secret: str, address: str = "127.0.0.1") -> str:
+    """The rate-limit key of a client address under `secret` and today's salt, as the servers
+    compute it (portal.extensions.client_key); the salt must exist (a request made it)."""
+    salt = redis.get(salt_name(secret))
+    assert isinstance(salt, bytes), "no salt yet: no server under this secret took a request"
+    message = b"ratelimit|" + salt + b"|" + address.encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:24]
+
+
+def forget_client(redis: Redis, secret: str) -> None:
+    """Delete the counters of this run's client and its salt (if a server ever made one)."""
+    if redis.exists(salt_name(secret)):
+        forget_limits(redis, [client_marker(redis, secret)])
+        redis.delete(salt_name(secret))
 
 
 def account_marker(email: str, secret: str) -> str:

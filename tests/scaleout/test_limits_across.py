@@ -22,6 +22,7 @@ from tests.scaleout import (
     Visitor,
     account_marker,
     client_marker,
+    forget_client,
     forget_limits,
     limit_keys,
     postgresql_url_or_skip,
@@ -70,7 +71,7 @@ def secret(redis: Redis) -> Iterator[str]:
     """This run's server secret; its Redis counters are deleted afterwards."""
     value = run_secret()
     yield value
-    forget_limits(redis, [client_marker(value)])
+    forget_client(redis, value)
 
 
 def _guess() -> str:
@@ -115,7 +116,7 @@ def test_failed_sign_ins_alternating_between_hosts_trip_after_the_one_host_count
     assert browser.try_login(one, account, "wrong-guess-2") == THROTTLED
     assert browser.try_login(two, account, PASSWORD) == THROTTLED
     # both the per-client and the per-account counters live in Redis
-    assert limit_keys(redis, [client_marker(secret)])
+    assert limit_keys(redis, [client_marker(redis, secret)])
     assert limit_keys(redis, [account_marker(account, secret)])
 
 

@@ -14,8 +14,7 @@ from tests.durability.server import Gunicorn
 from tests.factories import PASSWORD, World, csrf_token, form_token, receipt_in, report_answers
 from tests.scaleout import (
     Visitor,
-    client_marker,
-    forget_limits,
+    forget_client,
     postgresql_url_or_skip,
     redis_or_skip,
     run_secret,
@@ -42,7 +41,7 @@ def servers(
         with two_servers(tmp_path, database_url, secret) as pair:
             yield pair
     finally:
-        forget_limits(redis, [client_marker(secret)])
+        forget_client(redis, secret)
         redis.close()
 
 

@@ -125,6 +125,7 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
             # any() converters: the first of their choices
             "action": "retire",
             "direction": "down",
+            "state": "new",  # a board column
         }
         return Samples(values=values, receipt=receipt)
 

@@ -152,15 +152,17 @@ def test_acknowledged_cards_show_no_clock(app, client, login, world):
     assert "clock-" not in text(client.get("/triage"))
 
 
-def test_each_column_is_capped_with_a_note(app, client, login, world, monkeypatch):
+def test_each_column_shows_its_first_cards_and_offers_the_rest(
+    app, client, login, world, monkeypatch
+):
     monkeypatch.setattr(board, "BOARD_LIMIT", 3)
     # named: anonymous reports of one hour have no order among them (portal/lib/hours.py)
     made = [new_report(app, world.location_a, f"report {n}", name="Ana") for n in range(5)]
     login.as_(world.supervisor_a)
     html = text(client.get("/triage"))
-    assert _cards(_column(html, "new")) == list(reversed(made))[:3]  # newest first
+    assert _cards(_column(html, "new")) == made[:3]  # the longest waiting first
     assert _count(html, "new") == 5
-    assert "2 more — refine the filters" in html
+    assert "Show 2 more" in html
 
 
 # --- filters ---
@@ -401,13 +403,13 @@ def test_a_report_released_after_since_appears_and_nothing_else_is_sent(app, cli
     assert response.status_code == 200 and "<html" not in html
     assert _cards(html) == [fresh]
     assert old != fresh and f"card-{old}" not in html
-    assert 'hx-swap-oob="afterbegin:#cards-new"' in html
+    assert 'hx-swap-oob="beforeend:#cards-new"' in html  # the New column: longest waiting first
     assert re.search(
         r'id="head-new" hx-swap-oob="true">\s*<h2[^>]*>New <span class="count">2<', html
     )
     assert _since(html) > since  # the next poll starts where this one ended
     again = text(client.get(f"/triage/updates?since={_since(html)}", headers=HX))
-    assert _cards(again) == [] and "afterbegin" not in again
+    assert _cards(again) == [] and "beforeend" not in again
 
 
 def test_an_anonymous_report_arrives_in_the_poll_at_the_end_of_its_hour(app, client, login, world):
