@@ -201,10 +201,10 @@ def test_no_staff_channel_gives_an_anonymous_reports_time_to_better_than_the_hou
     assert "datetime=" not in anonymous_card and "1 h ago" in anonymous_card
     assert "datetime=" in card(html, named_1)  # the named keep their minute
     new_column = board.locator("#cards-new article.card").evaluate_all("a => a.map(e => e.id)")
-    # newest first by the moment staff may know: the anonymous report sits at the start of
-    # its hour, below both named ones, whatever its minute was
-    assert new_column.index(f"card-{anonymous}") > new_column.index(f"card-{named_1}")
-    assert new_column.index(f"card-{anonymous}") > new_column.index(f"card-{named_2}")
+    # longest waiting first, by the moment staff may know: the anonymous report sits at the
+    # start of its hour, before both named ones, whatever its minute was
+    assert new_column.index(f"card-{anonymous}") < new_column.index(f"card-{named_1}")
+    assert new_column.index(f"card-{anonymous}") < new_column.index(f"card-{named_2}")
     assert photo_headers, "the thumbnail was loaded"
     for headers in photo_headers:
         assert "last-modified" not in headers
