@@ -48,6 +48,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     init_login(app, login_manager)
 
+    from portal.account import bp as account_bp
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.closeout import bp as closeout_bp
@@ -55,6 +56,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from portal.feed import bp as feed_bp
     from portal.followup import bp as followup_bp
     from portal.insights import bp as insights_bp
+    from portal.people import bp as people_bp
     from portal.report_form import bp as report_form_bp
     from portal.report_page import bp as report_page_bp
     from portal.staff import bp as staff_bp
@@ -78,6 +80,8 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         feed_bp,
         display_bp,
         insights_bp,
+        people_bp,
+        account_bp,
     ):
         app.register_blueprint(blueprint)
 

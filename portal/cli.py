@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from portal.database import begin_write
-from portal.domain import accounts
+from portal.domain import accounts, people
 from portal.extensions import db
 from portal.models import Location, Report, Role
 
@@ -41,6 +41,7 @@ def create_user(email: str, name: str, role: str, sites: tuple[str, ...], passwo
     except accounts.AccountError as problem:
         db.session.rollback()
         raise click.ClickException(str(problem)) from problem
+    people.record(None, user, "created", None, people.describe(user))
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
 

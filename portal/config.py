@@ -137,6 +137,10 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "FOLLOWUP_RATE_LIMIT": env.get("PORTAL_FOLLOWUP_RATE_LIMIT", "30 per hour; 10 per minute"),
         "LOGIN_RATE_LIMIT": env.get("PORTAL_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
         "LOGIN_BURST_LIMIT": env.get("PORTAL_LOGIN_BURST_LIMIT", "30 per 15 minutes"),
+        # one-time account links (portal/domain/links.py): invitations and password resets
+        "INVITE_HOURS": max(1, env.int("PORTAL_INVITE_HOURS", 72)),
+        "RESET_MINUTES": max(5, env.int("PORTAL_RESET_MINUTES", 60)),
+        "RESET_RATE_LIMIT": env.get("PORTAL_RESET_RATE_LIMIT", "5 per hour"),
         "FORM_TOKEN_MAX_AGE": env.int("PORTAL_FORM_TOKEN_MAX_AGE", 12 * 3600),
         # how many reverse proxies (load balancers) stand in front and set X-Forwarded-*
         "PROXY_COUNT": env.int("PORTAL_PROXY_COUNT", 0),

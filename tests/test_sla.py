@@ -81,11 +81,18 @@ def test_a_new_action_is_due_in_a_week_when_high_potential_and_a_month_otherwise
         (date(2026, 11, 30), sla.OVERDUE_ACTION),
         (date(2026, 12, 1), sla.DUE_THIS_WEEK),
         (date(2026, 12, 7), sla.DUE_THIS_WEEK),
-        (date(2026, 12, 8), sla.DUE_LATER),
+        (date(2026, 12, 8), sla.DUE_THIS_WEEK),  # the seventh day ahead is within the week
+        (date(2026, 12, 9), sla.DUE_LATER),
     ],
 )
 def test_an_action_falls_in_the_bucket_of_its_due_date(due, bucket):
     assert sla.due_bucket(due, date(2026, 12, 1)) == bucket
+
+
+def test_a_high_potential_actions_default_due_date_is_due_this_week():
+    today = date(2026, 12, 1)
+    due = sla.default_due_on(today, high_potential=True)
+    assert sla.due_bucket(due, today) == sla.DUE_THIS_WEEK
 
 
 def test_the_day_at_a_site_is_its_local_calendar_day():

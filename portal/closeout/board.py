@@ -38,7 +38,7 @@ VERIFIED = ActionStatus.VERIFIED.value
 COLUMNS = (OVERDUE, THIS_WEEK, LATER, DONE, VERIFIED)
 COLUMN_LABELS = {
     OVERDUE: (_l("Overdue"), _l("open, past their due date")),
-    THIS_WEEK: (_l("Due this week"), _l("open, due within 7 days")),
+    THIS_WEEK: (_l("Due this week"), _l("open, due within %(num)d days", num=sla.DUE_SOON_DAYS)),
     LATER: (_l("Later"), _l("open, due after this week")),
     DONE: (labels.ACTION_STATUS[ActionStatus.DONE], _l("someone else checks the fix")),
     VERIFIED: (labels.ACTION_STATUS[ActionStatus.VERIFIED], _l("in the last 30 days")),
@@ -150,7 +150,7 @@ def _bucket(days: dict[date, list[int]]) -> ColumnElement[str]:
         (CorrectiveAction.status == DONE, DONE),
         (CorrectiveAction.status == VERIFIED, VERIFIED),
         (_before(days, timedelta(0)), OVERDUE),
-        (_before(days, sla.WEEK), THIS_WEEK),
+        (_before(days, sla.DUE_SOON_UNTIL), THIS_WEEK),
         else_=LATER,
     )
 

@@ -115,6 +115,9 @@ BLOCKER = {
         "No “what we fixed” summary yet: write one for the crew, or mark it not for public display."
     ),
     Blocker.DISPUTED: _l("The reporter says it is not really fixed: look again and reply to them."),
+    Blocker.UNREAD: _l(
+        "The reporter answered and nobody has read it yet: read it above, then mark it read."
+    ),
 }
 
 
@@ -128,3 +131,25 @@ def label(table: Mapping[Any, Any], value: str | None) -> Any:
 def status_word(status: str) -> str:
     """A report's status in lower case, for sentences ("This report is dismissed")."""
     return str(label(REPORT_STATUS, status)).lower()
+
+
+# -- staff accounts (the People page, its change trail and export)
+STAFF_ROLE = {
+    "admin": _l("Admin"),
+    "safety_manager": _l("Safety manager"),
+    "supervisor": _l("Supervisor"),
+    "viewer": _l("Viewer"),
+}
+STAFF_CHANGE = {
+    "created": _l("Created (command line)"),
+    "invited": _l("Invited"),
+    "invitation_renewed": _l("New invitation link"),
+    "joined": _l("Joined (chose a password)"),
+    "name": _l("Name changed"),
+    "role": _l("Role changed"),
+    "sites": _l("Sites changed"),
+    "deactivated": _l("Deactivated"),
+    "reactivated": _l("Reactivated"),
+    "reset_requested": _l("Password reset asked for"),
+    "password_reset": _l("Password reset"),
+}

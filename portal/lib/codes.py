@@ -67,3 +67,9 @@ def submission_key(nonce: str) -> str:
 def looks_like_receipt(text: str) -> bool:
     code = normalize(text)
     return len(code) == RECEIPT_LENGTH and all(ch in ALPHABET for ch in code)
+
+
+def keyed_hash(secret: str, label: str, text: str) -> str:
+    """A keyed hash (HMAC-SHA256, hex) of `text` for the use `label`: what the database keeps
+    of a secret it must recognise later but never read back (one-time account links)."""
+    return hmac.new(secret.encode(), f"{label}|{text}".encode(), hashlib.sha256).hexdigest()

@@ -17,7 +17,12 @@ def hash_password(password: str) -> str:
 def verify_password(stored: str, password: str) -> bool:
     try:
         return _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    except VerificationError:
+        return False
+    except InvalidHashError:
+        # an invited account has no password yet: it takes as long as a wrong password, so
+        # sign-in timing does not tell who was invited
+        burn_time(password)
         return False
 
 

@@ -61,7 +61,10 @@ DUE_THIS_WEEK = "this_week"
 DUE_LATER = "later"
 DEFAULT_DUE_DAYS_HIGH_POTENTIAL = 7
 DEFAULT_DUE_DAYS = 30
-WEEK = timedelta(days=7)
+# "due this week": within the next seven days, the seventh included (a high-potential
+# action's default due date lands on it); due dates before today + DUE_SOON_UNTIL
+DUE_SOON_DAYS = 7
+DUE_SOON_UNTIL = timedelta(days=DUE_SOON_DAYS + 1)
 
 
 def default_due_on(
@@ -79,7 +82,7 @@ def due_bucket(due_on: date, today: date) -> str:
     """Overdue (past its day), due this week (within the next seven days), or later."""
     if due_on < today:
         return OVERDUE_ACTION
-    if due_on < today + WEEK:
+    if due_on < today + DUE_SOON_UNTIL:
         return DUE_THIS_WEEK
     return DUE_LATER
 

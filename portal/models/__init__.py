@@ -3,6 +3,7 @@
 from portal.models.action import ActionStatus, ControlLevel, CorrectiveAction
 from portal.models.insights import ExposureHours
 from portal.models.outbox import Delivery, OutboxMessage, OutboxStatus, SiteRecipient
+from portal.models.people import AccountLink, LinkPurpose, StaffChange
 from portal.models.report import (
     HIGH_POTENTIAL_SEVERITY,
     Channel,
@@ -25,6 +26,7 @@ from portal.models.user import Role, User, user_sites
 __all__ = [
     "DEFAULT_CATEGORIES",
     "HIGH_POTENTIAL_SEVERITY",
+    "AccountLink",
     "ActionStatus",
     "Asset",
     "Category",
@@ -35,6 +37,7 @@ __all__ = [
     "DismissReason",
     "Domain",
     "ExposureHours",
+    "LinkPurpose",
     "Location",
     "Message",
     "OutboxMessage",
@@ -50,6 +53,7 @@ __all__ = [
     "RootCause",
     "Site",
     "SiteRecipient",
+    "StaffChange",
     "User",
     "status_values",
     "user_sites",

@@ -17,14 +17,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from portal.domain.labels import ROOT_CAUSE
-from portal.domain.loop import MAX_WHYS
+from portal.domain.loop import MAX_MESSAGE, MAX_WHYS
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import ReporterRole, RootCause
 from portal.web.fields import strip, too_long
 from portal.web.i18n import LANGUAGE_NAMES
 from portal.web.questions import MAX_NAME, MAX_POTENTIAL_TEXT, ReportQuestions, role_choices
 
-MAX_MESSAGE = 2000
 MAX_STEP = 500
 MAX_FACTORS = 2000
 MESSAGE_KINDS = ("question", "note")

@@ -76,9 +76,13 @@ def render_page(
     """The report page, or its workspace alone for htmx."""
     can_act = permissions.can_triage(current_user, report)
     allowed = steps.allowed_steps(report, current_user)
+    lines = timeline.entries(report)
     context = {
         "report": report,
-        "entries": timeline.entries(report),
+        "entries": lines,
+        "conversation": timeline.conversation(lines),
+        "last_answer": timeline.last_of(lines, "reporter_answered"),
+        "last_doubt": timeline.last_of(lines, "reporter_doubted"),
         "entry_time": timeline.entry_time,
         "labels": labels,
         "can_act": can_act,

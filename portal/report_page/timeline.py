@@ -56,6 +56,8 @@ LEFT_OVER_KIND = {"team": "question", "note": "note", "reporter": "reporter_answ
 REPORTER_KINDS = {"submitted", "reporter_answered", "reporter_confirmed", "reporter_doubted"}
 # Shown to the reporter on /followup: tagged so on the staff timeline.
 SHOWN_KINDS = {"question", "doubt_answered"}
+# The conversation with the reporter, in the "Talk to the reporter" panel: what each side said.
+CONVERSATION_KINDS = {"question", "doubt_answered", *REPORTER_KINDS} - {"submitted"}
 
 
 @dataclass(frozen=True)
@@ -157,3 +159,15 @@ def who_changed(report: Report) -> str:
     if report.last_actor is not None:
         return report.last_actor.name
     return str(_l("someone else"))
+
+
+def conversation(lines: list[Entry]) -> list[Entry]:
+    """The thread with the reporter, oldest first: questions, answers, "Is it fixed?" verdicts
+    and replies to a doubt (the timeline keeps them too, among every other step)."""
+    return [entry for entry in lines if entry.kind in CONVERSATION_KINDS]
+
+
+def last_of(lines: list[Entry], kind: str) -> Entry | None:
+    """The latest entry of a kind: the reporter's last answer or doubt, quoted in its banner."""
+    found = [entry for entry in lines if entry.kind == kind]
+    return found[-1] if found else None

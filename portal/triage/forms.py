@@ -195,6 +195,20 @@ class MergeForm(ActionForm):
         self.target = target
 
 
+class AskForm(ActionForm):
+    """A question to the reporter from the card: they read it on /followup with their code."""
+
+    body = TextAreaField(
+        _l("Question to the reporter"),
+        filters=[strip],
+        validators=[Length(max=loop.MAX_MESSAGE, message=too_long(loop.MAX_MESSAGE))],
+    )
+
+    def validate_body(self, field: TextAreaField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Please write the question."))
+
+
 class DismissForm(ActionForm):
     reason = RadioField(
         _l("Why is it dismissed?"),

@@ -28,6 +28,7 @@ FORMS = {
     "assign": (_l("Assign report #%(id)d"), "triage/_assign_form.html"),
     "merge": (_l("Merge report #%(id)d into another"), "triage/_merge_form.html"),
     "dismiss": (_l("Dismiss report #%(id)d"), "triage/_dismiss_form.html"),
+    "ask": (_l("Ask the reporter of report #%(id)d"), "triage/_ask_form.html"),
 }
 
 

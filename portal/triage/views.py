@@ -18,7 +18,14 @@ from portal.lib import sla
 from portal.lib.timeutil import utcnow
 from portal.models import Asset, Report
 from portal.triage import access, board, bp, choices, matrix, responses, themes_flag
-from portal.triage.forms import AcknowledgeForm, AssignForm, ClassifyForm, DismissForm, MergeForm
+from portal.triage.forms import (
+    AcknowledgeForm,
+    AskForm,
+    AssignForm,
+    ClassifyForm,
+    DismissForm,
+    MergeForm,
+)
 from portal.web import answers, pages
 
 
@@ -211,3 +218,16 @@ def dismiss(report_id: int) -> ResponseReturnValue:
     change = partial(loop.dismiss, report, me, reason=reason, note=note, expected_version=version)
     done = _("Report #%(id)d dismissed.", id=report.id)
     return responses.act(report, form, change, done, "dismiss")
+
+
+@bp.route("/reports/<int:report_id>/ask", methods=["GET", "POST"])
+@login_required
+def ask(report_id: int) -> ResponseReturnValue:
+    """A question to the reporter without leaving the board; signed only "Safety team"."""
+    report = access.report_to_triage(report_id)
+    form = AskForm(report, responses.next_url())
+    if not form.validate_on_submit():
+        return responses.form_page(report, form, "ask")
+    change = partial(loop.ask_reporter, report, answers.me(), form.body.data)
+    done = _("Question sent to the reporter of report #%(id)d.", id=report.id)
+    return responses.act(report, form, change, done, "ask")

@@ -65,3 +65,19 @@
   });
 })();
 // --- breakroom display — end ---------------------------------------------------------------
+
+// --- People: "Copy" beside an invitation link (without JavaScript the field is selectable)
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy-for]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy-for"));
+    if (!field || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      field.select();
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.getAttribute("data-copied");
+      });
+    });
+  });
+})();

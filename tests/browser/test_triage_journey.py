@@ -63,7 +63,7 @@ def test_a_supervisor_triages_and_talks_to_the_anonymous_reporter(app, phone, la
     form.get_by_label("Likelihood", exact=True).select_option(value="3")
     screenshot(board, "laptop-triage-classify")
     form.get_by_role("button", name="Save classification").click()
-    board.locator(f"#{card_id} .tag.hipo").wait_for()
+    board.locator(f"#{card_id} .pill.hipo").wait_for()
 
     # Assign the safety manager of the site as owner.
     board.locator(f"#{card_id}").get_by_role("link", name=re.compile("^Assign")).click()
@@ -71,6 +71,7 @@ def test_a_supervisor_triages_and_talks_to_the_anonymous_reporter(app, phone, la
     owner_option = assign.get_by_label("Owner").locator("option", has_text="safety")
     assign.get_by_label("Owner").select_option(value=owner_option.get_attribute("value"))
     assign.get_by_role("button", name="Save assignment").click()
+    board.locator(f"#{card_id} summary", has_text="Details").click()  # the rest of the triage
     board.locator(f"#{card_id} .tag.owner", has_text="Owner: safety").wait_for()
     screenshot(board, "laptop-triage-board")
 

@@ -34,13 +34,14 @@ def _hipo(app, report_id: int) -> None:
 def test_open_actions_fall_into_overdue_this_week_and_later(app, sup, world, rid):
     made = {
         days: add_action(app, rid, world.safety, world.supervisor_a, days=days)
-        for days in (-10, -1, 0, 6, 7, 40)
+        for days in (-10, -1, 0, 6, 7, 8, 40)
     }
     html = text(sup.get("/closeout"))
     assert cards(column(html, "overdue")) == [made[-10], made[-1]]  # oldest due first
-    assert cards(column(html, "this_week")) == [made[0], made[6]]  # soonest first
-    assert cards(column(html, "later")) == [made[7], made[40]]
-    assert [count(html, key) for key in board.COLUMNS] == [2, 2, 2, 0, 0]
+    # the next seven days, the seventh included (a high-potential action's default due date)
+    assert cards(column(html, "this_week")) == [made[0], made[6], made[7]]  # soonest first
+    assert cards(column(html, "later")) == [made[8], made[40]]
+    assert [count(html, key) for key in board.COLUMNS] == [2, 3, 2, 0, 0]
     assert "10 days overdue" in html and "1 day overdue" in html
 
 
@@ -85,11 +86,13 @@ def test_due_dates_are_days_at_the_site(app, client, login, world, monkeypatch):
     assert cards(column(html, "overdue")) == [at_a]
     assert cards(column(html, "this_week")) == [at_b]
     assert "1 day overdue" in column(html, "overdue")
-    week_end = add_action(
-        app, new_report(app, world.location_b), world.admin, world.admin, due_on=date(2026, 12, 8)
+    week_end, beyond = (
+        add_action(app, new_report(app, world.location_b), world.admin, world.admin, due_on=day)
+        for day in (date(2026, 12, 8), date(2026, 12, 9))
     )
     html = text(client.get("/closeout"))
-    assert week_end in cards(column(html, "later"))  # 1 Dec + 7 days is next week
+    assert week_end in cards(column(html, "this_week"))  # 1 Dec + 7 days: the week's last day
+    assert beyond in cards(column(html, "later"))
 
 
 def test_each_column_is_capped_with_a_note(app, sup, world, rid, monkeypatch):

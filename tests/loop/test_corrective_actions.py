@@ -331,3 +331,18 @@ def test_a_new_action_answers_the_reporters_doubt_and_the_work_starts_again(ctx)
     report = ctx.report
     assert report.status == ReportStatus.IN_PROGRESS and not report.fix_disputed
     assert ctx.kinds()[-3:] == ["doubt_answered", "action_added", "in_progress"]
+
+
+def test_an_unread_answer_of_the_reporter_keeps_the_report_open_until_read(ctx):
+    action_id = ctx.add()
+    loop.reporter_answers(ctx.report, "It was the night shift's forklift, near door 4")
+    loop.write_summary(ctx.report, ctx.user("safety"), summary="Guard fitted", not_public=False)
+    _done_and_verified(ctx, action_id)
+    assert ctx.report.status == ReportStatus.FIXED
+    assert loop.closing_blockers(ctx.report) == ["the reporter's answer is not read yet"]
+    loop.mark_answers_read(ctx.report, ctx.user("viewer_a"))  # a viewer cannot clear it
+    assert ctx.report.status == ReportStatus.FIXED
+    loop.mark_answers_read(ctx.report, ctx.user("supervisor_a"))
+    db.session.commit()
+    assert ctx.report.status == ReportStatus.CLOSED
+    assert ctx.kinds()[-1] == "closed"

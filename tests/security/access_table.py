@@ -63,6 +63,18 @@ RECIPIENTS: Expected = {
     "viewer_a": (403, 404),
     "anonymous": (302, 302),
 }
+# the People page and inviting: admins and safety managers (who see their sites' people)
+PEOPLE: Expected = {
+    "admin": ("ok", "ok"),
+    "safety": ("ok", "ok"),
+    "supervisor_a": (403, 403),
+    "supervisor_b": (403, 403),
+    "viewer_a": (403, 403),
+    "anonymous": (302, 302),
+}
+# a person (the sample viewer of the site): admins, and the safety managers of every one of
+# the person's sites; another site's person answers 404, staff who manage nobody 403
+PERSON: Expected = {**PEOPLE, "safety": ("ok", 404)}
 # a public "after" photo: only of a published fix, for anyone; the samples' fix is not
 # published, so it is 404 for everyone, staff included (tests/feed/test_public_photo.py shows
 # the published case)
@@ -87,6 +99,8 @@ KINDS: dict[str, Expected] = {
     "printers": PRINTERS,
     "recipients": RECIPIENTS,
     "unpublished": UNPUBLISHED,
+    "people": PEOPLE,
+    "person": PERSON,
 }
 
 
@@ -174,6 +188,7 @@ TABLE: dict[str, Row] = {
     "triage.assign": Row("act", get=200, post=422),
     "triage.merge": Row("act", get=200, post=422),
     "triage.dismiss": Row("act", get=200, post=422),
+    "triage.ask": Row("act", get=200, post=422),
     "report_page.message": Row("act", post=422),
     "report_page.investigate": Row("act", post=422),
     "report_page.answers_read": Row("act", post=303),
@@ -221,6 +236,20 @@ TABLE: dict[str, Row] = {
     # -- a site's extra recipients: admins and the site's safety managers
     "admin.recipients": Row("recipients", get=200, post=422),
     "admin.retire_recipient": Row("recipients", post=303),
+    # -- staff accounts (portal/people/): the sample person is a viewer of the site who was
+    # invited and has not joined yet; renewing the invitation shows the new link (200)
+    "people.index": Row("people", get=200),
+    "people.invite": Row("people", get=200, post=422),
+    "people.person": Row("person", get=200, post=422),
+    "people.access": Row("person", post=303),
+    "people.renew": Row("person", post=200),
+    "people.changes": Row("admin", get=200),
+    "people.export_changes": Row("admin", get=200),
+    # -- a person's own account through a one-time link (another invited viewer's): anyone holding
+    # the link; a post without a password is sent back
+    "account.welcome": Row("public", get=200, post=422),
+    "account.reset": Row("public", get=200, post=422),
+    "account.forgot": Row("public", get=200, post=422),
 }
 
 # served by Flask itself, to anyone: not an access decision of the app

@@ -16,9 +16,9 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from portal.domain import corrective, loop
+from portal.domain import corrective, links, loop, people
 from portal.extensions import db
-from portal.models import Category
+from portal.models import Category, LinkPurpose, Role, Site, User
 from tests import factories
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -75,6 +75,31 @@ def _site_of(world: factories.World, site: str) -> tuple[int, str, str, factorie
     raise ValueError(f"the world has sites 'a' and 'b', not {site!r}")
 
 
+def _sample_person(site_id: int, site: str, label: str) -> User:
+    """A viewer of the site, invited and not joined yet."""
+    person = User(
+        email=f"{label}.{site}.{uuid4().hex[:8]}@test.example",
+        name=f"Sample {label} {site.upper()}",
+        role=Role.VIEWER.value,
+        password_hash=people.NO_PASSWORD,
+        sites=[db.session.get(Site, site_id)],
+    )
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def _sample_people(site_id: int, site: str) -> tuple[int, str, str]:
+    """A person to manage, and the invitation and reset tokens of another (so deactivating
+    or re-inviting the first leaves the links working)."""
+    person = _sample_person(site_id, site, "person")
+    holder = _sample_person(site_id, site, "invitee")
+    invitation = links.issue(holder, LinkPurpose.INVITATION)
+    reset = links.issue(holder, LinkPurpose.RESET)
+    db.session.commit()
+    return person.id, invitation, reset
+
+
 def build_samples(app: Flask, world: factories.World, site: str = "a") -> Samples:
     """A report with a photo, an open and a done action on it (owned by the site's supervisor,
     the done one with a photo of the fix), an asset and a recipient, at the world's site A, or
@@ -108,6 +133,7 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
         asset = factories.make_asset(location_id, "Forklift FL-07")
         recipient = factories.make_recipient(site_id, "hr@test.example")
         db.session.commit()
+        person_id, invitation, reset = _sample_people(site_id, site)
         category = db.session.scalar(select(Category).order_by(Category.position).limit(1))
         values: dict[str, Any] = {
             "report_id": report_id,
@@ -117,6 +143,9 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
             "asset_id": asset.id,
             "recipient_id": recipient.id,
             "category_id": category.id,
+            "user_id": person_id,  # a viewer of the site, invited, not joined yet
+            "token": invitation,  # an invitation link's token (of another invited viewer)
+            "reset_token": reset,  # a reset link's token (of the same)
             "location_id": location_id,
             "site_id": site_id,
             "slug": slug,  # the site's slug (feed, wall display)
@@ -125,6 +154,7 @@ def build_samples(app: Flask, world: factories.World, site: str = "a") -> Sample
             # any() converters: the first of their choices
             "action": "retire",
             "direction": "down",
+            "step": "deactivate",
             "state": "new",  # a board column
         }
         return Samples(values=values, receipt=receipt)

@@ -119,3 +119,26 @@ def test_a_new_report_polled_in_goes_below_when_the_column_shows_all(
     new_report(app, world.location_a, "one more", name="Ana")
     html = text(client.get(f"/triage/updates?since={since}", headers=HX))
     assert _cards(html) == [] and '>New <span class="count">3<' in html
+
+
+def test_a_question_is_asked_from_the_card_and_reaches_the_thread(app, client, login, world):
+    from tests.factories import csrf_token, fetch
+
+    rid = new_report(app, world.location_a)
+    login.as_(world.supervisor_a)
+    board_html = text(client.get("/triage"))
+    assert f'href="/triage/reports/{rid}/ask?next=' in board_html  # under Details
+    form = text(client.get(f"/triage/reports/{rid}/ask?next=/triage", headers=HX))
+    assert "<html" not in form and "Ask the reporter" in form
+    version = re.search(r'name="version"[^>]*value="(\d+)"', form).group(1)
+    data = {"csrf_token": csrf_token(form), "version": version, "next": "/triage"}
+    empty = client.post(f"/triage/reports/{rid}/ask", data={**data, "body": "  "}, headers=HX)
+    assert empty.status_code == 422 and "Please write the question." in text(empty)
+    long = client.post(f"/triage/reports/{rid}/ask", data={**data, "body": "x" * 2001}, headers=HX)
+    assert long.status_code == 422 and "x" * 2001 in text(long)  # kept
+    sent = client.post(f"/triage/reports/{rid}/ask", data={**data, "body": "Which dock?"})
+    assert sent.status_code == 303
+    report = fetch(app, rid)
+    assert report.messages[-1].body == "Which dock?" and report.events[-1].kind == "question"
+    page = text(client.get(f"/reports/{rid}"))
+    assert "Which dock?" in page[page.index('id="talk-title"') :]

@@ -6,6 +6,7 @@ and appends a ReportEvent — in the caller's transaction, committed by the call
 """
 
 from portal.domain.loop.base import (
+    MAX_MESSAGE,
     MAX_WHYS,
     Conflict,
     InvalidInput,
@@ -22,6 +23,7 @@ from portal.domain.loop.closing import (
     begin_action_work,
     closing_blockers,
     follow_actions,
+    mark_answers_read,
     record_action_event,
     reporter_verdict,
     write_summary,
@@ -35,13 +37,13 @@ from portal.domain.loop.triage import (
     classify,
     dismiss,
     investigate,
-    mark_answers_read,
     merge,
     reporter_answers,
     submit,
 )
 
 __all__ = [
+    "MAX_MESSAGE",
     "MAX_WHYS",
     "Blocker",
     "Conflict",

@@ -14,6 +14,7 @@ from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report, ReportEvent, User
 
 MAX_WHYS = 5
+MAX_MESSAGE = 2000  # characters of a message between staff and the reporter, either way
 
 
 class TransitionError(Exception):

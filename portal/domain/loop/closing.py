@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from portal.domain import steps
+from portal.domain import permissions, steps
 from portal.domain.loop.base import InvalidInput, TransitionError, begin_step, record
 from portal.domain.loop.triage import acknowledge
 from portal.domain.steps import ReporterStep, Step
@@ -30,6 +30,7 @@ class Blocker(StrEnum):
     NOT_VERIFIED = "not every action is verified"
     NO_SUMMARY = "no public summary (or “not for public display”)"
     DISPUTED = "the reporter said it is not really fixed"
+    UNREAD = "the reporter's answer is not read yet"
 
 
 def record_action_event(
@@ -107,6 +108,8 @@ def closing_blockers(report: Report) -> list[Blocker]:
         blockers.append(Blocker.NO_SUMMARY)
     if report.fix_disputed:
         blockers.append(Blocker.DISPUTED)
+    elif report.awaiting_staff:
+        blockers.append(Blocker.UNREAD)
     return blockers
 
 
@@ -186,3 +189,12 @@ def answer_doubt(report: Report, actor: User, reply: str) -> ReportEvent:
     report.awaiting_staff = False
     event = record(report, actor, "doubt_answered", now, public=True)
     return _maybe_close(report, actor, now) or event
+
+
+def mark_answers_read(report: Report, actor: User) -> ReportEvent | None:
+    """Staff have read the reporter's answer: the card's flag goes down, and a report that
+    waited only for that closes."""
+    if not (permissions.can_triage(actor, report) and report.awaiting_staff):
+        return None
+    report.awaiting_staff = False
+    return _maybe_close(report, actor, utcnow())

@@ -280,9 +280,3 @@ def reporter_answers(report: Report, body: str) -> Message:
     report.last_actor = None  # a conflict caused by the reporter names nobody on staff
     report.events.append(ReportEvent(kind="reporter_answered", public=True, created_at=now))
     return message
-
-
-def mark_answers_read(report: Report, actor: User) -> None:
-    """Staff have read the reporter's answer: the card's flag goes down."""
-    if permissions.can_triage(actor, report) and report.awaiting_staff:
-        report.awaiting_staff = False
