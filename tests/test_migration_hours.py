@@ -1,4 +1,4 @@
-"""Migration 0007: anonymous reports stored before the hour rule keep only their hour too."""
+"""Migration 0008: anonymous reports stored before the hour rule keep only their hour too."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_old_anonymous_reports_are_set_to_their_hour(tmp_path: Path, monkeypatch
         monkeypatch.setenv(key, value)
     app = create_app()
     with app.app_context():
-        upgrade(revision="0006")
+        upgrade(revision="0007")
         site = make_site("Alpha Plant", "alpha")  # Europe/Madrid
         location = make_location(site, "Dock 1")
         anonymous = _report(location, None, "a").id

@@ -1,8 +1,8 @@
 """anonymous in time: existing anonymous reports keep only their hour; the insights indexes
 cover the release rule (anonymous, created_at)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 07:30:00
 
 An anonymous report is stored at the start of its hour (portal/lib/hours.py). Reports stored
@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
