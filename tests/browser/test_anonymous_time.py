@@ -166,6 +166,8 @@ def test_no_staff_channel_gives_an_anonymous_reports_time_to_better_than_the_hou
     poll = client.get("/triage/updates?since=0", headers=HX).get_data(as_text=True)
     assert f"card-{anonymous}" not in poll and f"card-{named_2}" in poll
     assert ANONYMOUS not in client.get("/staff/").get_data(as_text=True)
+    for page in ("/insights/supervisor", "/insights/review", "/insights/indicators"):
+        assert f'/reports/{anonymous}"' not in client.get(page).get_data(as_text=True), page
     assert all(row["Reference"] != str(anonymous) for row in _csv_rows(client))
     assert _received(client) == received_before + 2  # the display: the named two only
     with app.app_context():
@@ -285,7 +287,11 @@ def test_no_staff_channel_gives_an_anonymous_reports_time_to_better_than_the_hou
         assert re.search(r"\d\d:00-\d\d:00", escalation.body)
         _no_minute("escalation", f"{escalation.subject}\n{escalation.body}")
 
-    # insights: no small group comes back by subtraction
+    # insights: the supervisor's week lists it by the hour; no small group comes back by
+    # subtraction
+    week = client.get("/insights/supervisor").get_data(as_text=True)
+    at = week.index(f'/reports/{anonymous}"')
+    _no_minute("supervisor's week", week[at : week.index("</li>", at)])
     details = client.get("/insights/indicators").get_data(as_text=True)
     assert "Anonymous: fewer than 5 · Named: fewer than 5" in details
     _no_minute("insights", details[details.index("<main") :])
