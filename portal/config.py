@@ -150,7 +150,11 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         # a new corrective action's default due date, in days from the site's today
         "ACTION_DUE_DAYS_HIGH_POTENTIAL": env.int("PORTAL_ACTION_DUE_DAYS_HIGH_POTENTIAL", 7),
         "ACTION_DUE_DAYS": env.int("PORTAL_ACTION_DUE_DAYS", 30),
-        "KIOSK_RECEIPT_SECONDS": env.int("PORTAL_KIOSK_RECEIPT_SECONDS", 60),
+        # the kiosk's receipt clears itself after this; a form left alone for IDLE seconds
+        # asks "Still there?" and is cleared WARNING seconds later (docs/kiosk.md)
+        "KIOSK_RECEIPT_SECONDS": max(1, env.int("PORTAL_KIOSK_RECEIPT_SECONDS", 60)),
+        "KIOSK_IDLE_SECONDS": max(1, env.int("PORTAL_KIOSK_IDLE_SECONDS", 90)),
+        "KIOSK_IDLE_WARNING_SECONDS": max(1, env.int("PORTAL_KIOSK_IDLE_WARNING_SECONDS", 30)),
         "MAX_PHOTO_BYTES": env.int("PORTAL_MAX_PHOTO_BYTES", 10 * 1024 * 1024),
         "MAX_PHOTOS": 3,
         # three photos at the limit plus the text; a bigger body is refused with 413

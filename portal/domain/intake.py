@@ -23,6 +23,9 @@ class Receipt:
     code: str
     report_id: int
     anonymous: bool
+    # True when the same form was sent again and this is the first submission's receipt: a
+    # shared tablet never shows it again (portal/report_form/kiosk.py)
+    repeated: bool = False
 
 
 class AlreadySent(Exception):
@@ -53,7 +56,13 @@ def receipt_of(nonce: str, answers: loop.NewReport) -> Receipt | None:
     if not _same_submission(report, answers) or utcnow() - sent > REPLAY_WINDOW:
         raise AlreadySent
     code = codes.receipt_for(current_app.config["SECRET_KEY"], nonce)
-    return Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous)
+    return Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous, repeated=True)
+
+
+def was_sent(nonce: str) -> bool:
+    """Whether the form with this nonce already sent a report."""
+    key = codes.submission_key(nonce)
+    return db.session.scalar(select(Report.id).where(Report.submission_key == key)) is not None
 
 
 def record(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from sqlalchemy import select
 
 from portal.domain import steps
@@ -25,6 +25,8 @@ STATUS_LABELS = {
     ReportStatus.ACKNOWLEDGED: _l("Acknowledged — a supervisor has seen it"),
     ReportStatus.IN_PROGRESS: _l("Being fixed"),
     ReportStatus.FIXED: _l("Fixed — waiting to be checked"),
+    # Fixed, but the reporter said "not really": the safety team looks again
+    "disputed": _l("Being looked at again — you said it is not really fixed"),
     ReportStatus.CLOSED: _l("Fixed and checked"),
     ReportStatus.MERGED: _l("Joined with a report of the same thing"),
     ReportStatus.DISMISSED: _l("Closed without action"),
@@ -59,6 +61,14 @@ DISMISS_REASONS = {
     DismissReason.SPAM: _l("it did not describe something that happened at work"),
 }
 
+# A step of the report and the action event that caused it, recorded together: one line.
+SAME_STEP = {
+    ("in_progress", "action_added"),
+    ("fixed", "action_done"),
+    ("closed", "action_verified"),
+}
+SAME_MOMENT_SECONDS = 5
+
 # Events of the report a duplicate was joined with that concern that report's own reporter.
 OTHER_REPORTERS_EVENTS = {"submitted", "question", "reporter_answered", "merged"}
 MAX_MERGE_HOPS = 10
@@ -68,6 +78,7 @@ MAX_MERGE_HOPS = 10
 class PublicEvent:
     at: datetime
     label: object
+    when: str = ""  # the moment in the site's zone and the reader's language
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class PublicMessage:
     at: datetime
     from_reporter: bool  # else from the safety team, never named
     body: str
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,8 @@ class PublicAction:
 @dataclass(frozen=True)
 class PublicView:
     status: object
+    words: str  # what the reporter wrote: shown to whoever holds the code, no one else
+    actions_done: bool  # every action shown is done, checked or cancelled: "What was changed"
     location: str
     site: str
     timezone: str
@@ -122,6 +136,12 @@ def followed(report: Report) -> Report:
     return report
 
 
+def _status(report: Report) -> object:
+    if report.status == ReportStatus.FIXED and report.fix_disputed:
+        return STATUS_LABELS["disputed"]
+    return STATUS_LABELS[ReportStatus(report.status)]
+
+
 def dismiss_reason(reason: str | None) -> object | None:
     """A dismissal reason in plain words."""
     return DISMISS_REASONS.get(reason) if reason else None
@@ -144,12 +164,38 @@ def public_events(report: Report, target: Report) -> list[PublicEvent]:
             if event.public and event.kind not in OTHER_REPORTERS_EVENTS
         ]
     events.sort(key=lambda event: event.created_at)
-    return [PublicEvent(at=event.created_at, label=_label(event)) for event in events]
+    timezone = report.site.timezone
+    return [
+        PublicEvent(
+            at=event.created_at, label=_label(event), when=moment(event.created_at, timezone)
+        )
+        for event in _one_line_per_step(events)
+    ]
+
+
+def _one_line_per_step(events: list[ReportEvent]) -> list[ReportEvent]:
+    """Without the action event that a step of the report repeats ("A fix was planned" beside
+    "Being fixed — the safety team planned what to change")."""
+    repeated = set()
+    for index, event in enumerate(events):
+        for other in events[max(0, index - 2) : index + 3]:
+            close = abs((other.created_at - event.created_at).total_seconds())
+            if (other.kind, event.kind) in SAME_STEP and close <= SAME_MOMENT_SECONDS:
+                repeated.add(id(event))
+    return [event for event in events if id(event) not in repeated]
 
 
 def short_date(day: date, today: date) -> str:
     """A day in the reader's language: "12 Dec", with the year only when it is not this one."""
     return format_date(day, "d MMM" if day.year == today.year else "d MMM y")
+
+
+def moment(at: datetime, timezone: str) -> str:
+    """A moment in the same style as the days beside it: "12 Dec, 14:05" at the site."""
+    local = to_local(at, timezone)
+    today = sla.site_today(utcnow(), timezone)
+    pattern = "d MMM, HH:mm" if local.year == today.year else "d MMM y, HH:mm"
+    return format_datetime(local, pattern, rebase=False)
 
 
 def _local_day(moment: datetime | None, timezone: str) -> date | None:
@@ -190,14 +236,23 @@ def can_answer(report: Report) -> bool:
 def public_view(report: Report) -> PublicView:
     """The reporter's view: status, place, the public events and the non-internal messages."""
     target = followed(report)
+    timezone = report.site.timezone
     messages = [
-        PublicMessage(at=m.created_at, from_reporter=m.from_reporter, body=m.body)
+        PublicMessage(
+            at=m.created_at,
+            from_reporter=m.from_reporter,
+            body=m.body,
+            when=moment(m.created_at, timezone),
+        )
         for m in report.messages
         if not m.internal
     ]
     dismissed = target.status == ReportStatus.DISMISSED
+    actions = public_actions(target)
     return PublicView(
-        status=STATUS_LABELS[ReportStatus(target.status)],
+        status=_status(target),
+        words=report.what_happened,
+        actions_done=bool(actions) and all(a.state != ActionStatus.OPEN for a in actions),
         location=report.location.name,
         site=report.site.name,
         timezone=report.site.timezone,
@@ -207,6 +262,6 @@ def public_view(report: Report) -> PublicView:
         dismiss_reason=dismiss_reason(target.dismiss_reason) if dismissed else None,
         joined=target is not report,
         can_answer=can_answer(report),
-        actions=public_actions(target),
+        actions=actions,
         asks_if_fixed=verdicts.is_asked(target),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 
@@ -36,27 +36,60 @@ def _render_form(
             location=location,
             channel=channel,
             notice=notice,
+            photos_again=_photos_sent(form),
             action=url_for(f"report_form.{channel}_form", code=location.code),
+            kiosk=_kiosk_settings(location),
         ),
         status,
     )
 
 
-def _blank_form(place: Place, channel: str) -> str:
+def _photos_sent(form: ReportForm) -> list[str]:
+    """The names of the photos a form that comes back had chosen: a browser cannot be given
+    them again, so the page names them (app.js puts them back in the field where it can)."""
+    if request.method != "POST":
+        return []
+    return [upload.filename for upload in form.photos.data or [] if upload and upload.filename]
+
+
+def _kiosk_settings(location: Place) -> dict[str, object]:
+    """What the kiosk's script needs: its waits, and the addresses that hold nothing."""
+    config = current_app.config
+    return {
+        "idle": config["KIOSK_IDLE_SECONDS"],
+        "warning": config["KIOSK_IDLE_WARNING_SECONDS"],
+        "receipt": config["KIOSK_RECEIPT_SECONDS"],
+        # a blank form for the next person, in the tablet's own language
+        "fresh": url_for("report_form.kiosk_form", code=location.code),
+        # what the history entry of any kiosk page becomes: a blank form in this language
+        "here": url_for("report_form.kiosk_form", code=location.code, lang=current_language()),
+    }
+
+
+def _blank_form(place: Place, channel: str, sent: bool = False) -> str:
     """The empty form: rendered once per location, channel and language; the token is new."""
 
     def build() -> str:
         form = ReportForm(formdata=None, where=place.name)
         form.token.data = pagecache.slot("token")
-        return _render_form(place, form, channel)[0]
+        notice = _("That report was sent and is safe with the safety team.") if sent else None
+        return _render_form(place, form, channel, notice=notice)[0]
 
-    key = ("form", place, channel, current_language())
+    key = ("form", place, channel, current_language(), sent)
     return pagecache.render(key, build, token=tokens.issue(place.code))
+
+
+def _kiosk_forgets(location: Place) -> Response:
+    """A kiosk form sent again (Back, Reload, a resubmission): no receipt and no words of
+    whoever sent it, only a blank form. A kiosk's receipt is shown once, in the answer to the
+    request that stored the report."""
+    return redirect(url_for("report_form.kiosk_form", code=location.code, sent=1), code=303)
 
 
 def _render_receipt(receipt: intake.Receipt, location: Place, channel: str) -> Response:
     base = current_app.config["BASE_URL"]
-    followup_url = f"{base}{url_for('followup.lookup')}?code={receipt.code}"
+    # the code rides in the fragment, which a browser never sends: no server log holds it
+    followup_url = f"{base}{url_for('followup.lookup')}#code={receipt.code}"
 
     def build() -> str:
         return render_template(
@@ -66,10 +99,12 @@ def _render_receipt(receipt: intake.Receipt, location: Place, channel: str) -> R
             location=location,
             channel=channel,
             is_anonymous=receipt.anonymous,
-            kiosk_seconds=current_app.config["KIOSK_RECEIPT_SECONDS"],
+            kiosk=_kiosk_settings(location),
         )
 
     key = ("receipt", location, channel, receipt.anonymous, current_language())
+    if channel == Channel.KIOSK and receipt.repeated:
+        return _kiosk_forgets(location)
     html = pagecache.render(
         key, build, code=codes.group(receipt.code), qr=qr.svg_data_uri(followup_url)
     )
@@ -97,9 +132,11 @@ def _submit(code: str, channel: str) -> Response | tuple[str, int]:
     mark_public()
     location = active_place(code)
     form = ReportForm()
+    token = tokens.read(form.token.data or "", location.code)
+    if channel == Channel.KIOSK and token is not None and intake.was_sent(token.nonce):
+        return _kiosk_forgets(location)  # a language switch of a sent form too
     if request.form.get("switch_lang"):
         return _render_form(location, form, channel)
-    token = tokens.read(form.token.data or "", location.code)
     if token is not None and token.expired and form.validate():
         # the same form sent again a moment after its token expired gets the first receipt
         try:
@@ -126,9 +163,11 @@ def _submit(code: str, channel: str) -> Response | tuple[str, int]:
     return _render_receipt(receipt, location, channel)
 
 
-def _already_sent(location: Place, form: ReportForm, channel: str) -> tuple[str, int]:
+def _already_sent(location: Place, form: ReportForm, channel: str) -> Response | tuple[str, int]:
     """This form's token sent another report (or long ago): no receipt code for whoever holds
-    it; the words stay, under a fresh token, to send as a new report."""
+    it; the words stay, under a fresh token, to send as a new report (not on a kiosk)."""
+    if channel == Channel.KIOSK:
+        return _kiosk_forgets(location)
     form.token.data = tokens.issue(location.code)
     notice = _(
         "This form was already sent, and that report is safe with the safety team. "
@@ -156,7 +195,8 @@ def qr_submit(code: str) -> Response | tuple[str, int]:
 def kiosk_form(code: str) -> tuple[str, int]:
     """The same form on a shared tablet: remembers nothing between people."""
     mark_public()
-    return _blank_form(active_place(code), Channel.KIOSK), 200
+    sent = request.args.get("sent") == "1"
+    return _blank_form(active_place(code), Channel.KIOSK, sent=sent), 200
 
 
 @bp.post("/kiosk/<code>")
@@ -169,6 +209,19 @@ def kiosk_submit(code: str) -> Response | tuple[str, int]:
 
 @bp.route("/")
 def index() -> str:
-    """The start page: how to report, follow up, or sign in."""
+    """The start page: how to report, follow up, see what was fixed, or sign in."""
     mark_public()
     return render_template("report_form/index.html")
+
+
+@bp.get("/r")
+def poster_code() -> Response | tuple[str, int]:
+    """The code printed under a poster's QR, typed by hand: on to that spot's form."""
+    mark_public()
+    typed = request.args.get("poster", "")
+    code = codes.normalize(typed.rsplit("/r/", 1)[-1].strip("/ "))  # the whole address too
+    if not code.isalnum() or len(code) > 32:
+        problem = _("Type the letters and digits after /r/ in the address under the QR code.")
+        return render_template("report_form/index.html", problem=problem), 422
+    place = active_place(code)  # an unknown code: the friendly "not active" page
+    return redirect(url_for("report_form.qr_form", code=place.code, lang=current_language()), 303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain import moments, permissions
@@ -60,13 +60,15 @@ def categories() -> list[Category]:
 
 
 def assets_for(report: Report) -> list[Asset]:
-    """Active assets at the locations of the report's site (and the one it has, if any)."""
+    """Active assets at the locations of the report's site (and the one it has, if any):
+    those of the report's own location first, then by location and name."""
+    elsewhere = case((Asset.location_id == report.location_id, 0), else_=1)
     query = (
         select(Asset)
         .join(Location)
         .where(Location.site_id == report.site_id)
         .where(or_(Asset.active.is_(True), Asset.id == report.asset_id))
-        .order_by(Location.name, Asset.name)
+        .order_by(elsewhere, Location.name, Asset.name)
         .options(joinedload(Asset.location))
     )
     return list(db.session.scalars(query).all())

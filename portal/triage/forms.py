@@ -12,7 +12,7 @@ from portal.domain import labels, loop
 from portal.domain.owners import owners_for
 from portal.extensions import db
 from portal.lib.lazytext import lazy_gettext as _l
-from portal.models import Category, Report
+from portal.models import Asset, Category, Report
 from portal.triage import choices, matrix
 from portal.web import cardforms
 from portal.web.cardforms import CardForm, int_or_none
@@ -142,7 +142,7 @@ class AssignForm(ActionForm):
         self.owners = {user.id: user for user in owners_for(report)}
         self.assets = {asset.id: asset for asset in choices.assets_for(report)}
         people = ((i, u.name) for i, u in self.owners.items())
-        things = ((i, f"{a.name} ({a.location.name})") for i, a in self.assets.items())
+        things = ((i, asset_label(a)) for i, a in self.assets.items())
         self.owner.choices = cardforms.choices([("", _l("Nobody yet")), *people])
         self.asset.choices = cardforms.choices([("", _l("None")), *things])
 
@@ -161,6 +161,32 @@ class AssignForm(ActionForm):
     def validate_new_asset(self, field: StringField) -> None:
         if field.data and self.asset.data is not None:
             raise ValidationError(_l("Choose an existing asset or name a new one, not both."))
+
+    def suggestions(self) -> list[str]:
+        """The type-ahead of the new-asset field: the site's assets, as the list shows them."""
+        return [asset_label(asset) for asset in self.assets.values()]
+
+    def asset_choice(self) -> tuple[Asset | None, str | None]:
+        """The asset chosen, or the name of a new one. A typed name that is an asset's of the
+        site already (as listed, or its name in other case and spacing) takes that asset:
+        nobody adds "die cart dc-1" beside "Die cart DC-1"."""
+        typed = self.new_asset.data
+        if not typed:
+            return self.assets.get(self.asset.data), None
+        wanted = _same(typed)
+        for asset in self.assets.values():
+            if wanted in (_same(asset.name), _same(asset_label(asset))):
+                return asset, None
+        return None, typed
+
+
+def asset_label(asset: Asset) -> str:
+    """An asset as the list and the type-ahead show it: its name and where it is."""
+    return f"{asset.name} ({asset.location.name})"
+
+
+def _same(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 class MergeForm(ActionForm):

@@ -181,9 +181,9 @@ def assign(report_id: int) -> ResponseReturnValue:
     form = AssignForm(report, responses.next_url())
     if not form.validate_on_submit():
         return responses.form_page(report, form, "assign")
-    owner, asset = form.owners.get(form.owner.data), form.assets.get(form.asset.data)
-    if form.new_asset.data:  # staff add assets inline while triaging
-        asset = Asset(location=report.location, name=form.new_asset.data)
+    owner, (asset, new_name) = form.owners.get(form.owner.data), form.asset_choice()
+    if new_name:  # staff add assets inline while triaging
+        asset = Asset(location=report.location, name=new_name)
         db.session.add(asset)
     me, version = answers.me(), form.version.data
     change = partial(loop.assign, report, me, owner=owner, asset=asset, expected_version=version)

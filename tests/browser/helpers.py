@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 810, "height": 1080}
+WALL_TABLET = {"width": 1280, "height": 800}  # a kiosk tablet in landscape on a wall
 DESKTOP = {"width": 1920, "height": 1080}
 
 FAILED_LOAD = "Failed to load resource: the server responded with a status of"
@@ -90,9 +91,12 @@ class Browsing:
         return page
 
     def _on_response(self, response) -> None:
-        # A page's own status is the test's business (422 for a bad answer); a stylesheet,
-        # script or image that fails to load is a problem.
-        if response.request.resource_type != "document" and response.status >= 400:
+        # A page's own status is the test's business (422 for a bad answer), also when the
+        # phone form sends itself with fetch; a stylesheet, script or image that fails to load
+        # is a problem.
+        request = response.request
+        sent_form = request.resource_type == "fetch" and request.method == "POST"
+        if request.resource_type != "document" and not sent_form and response.status >= 400:
             self.problems.console.append(f"{response.status} for {response.url}")
 
     def _on_request(self, request) -> None:

@@ -1,5 +1,6 @@
 """The triage board on a 1440x900 laptop: compact cards (five of a column in view, the most
-late first) and a card's form opening at the side without moving the board."""
+late first), a card's form opening at the side without moving the board, and a supervisor's
+morning at 1440x900 and 1024x768."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from datetime import timedelta
 
 import pytest
 
+from portal.extensions import db
 from portal.lib.timeutil import utcnow
+from portal.models import Report
+from portal.triage import board as triage_board
 from tests.browser.helpers import open_context, screenshot
 from tests.factories import PASSWORD, act, new_report
 
@@ -77,3 +81,56 @@ def test_a_form_opens_at_the_side_and_nothing_on_the_board_moves(laptop, world, 
     form.get_by_role("link", name="Cancel").click()
     page.locator("form.classify-form").wait_for(state="detached")
     assert page.evaluate(BOXES) == before
+
+
+@pytest.mark.parametrize("size", [LAPTOP, {"width": 1024, "height": 768}], ids=["1440", "1024"])
+def test_a_supervisors_morning_late_first_then_more_then_a_question(
+    browser, live_server, app, world, monkeypatch, size
+):
+    """Overdue cards first; the late link shows exactly those; "Show more" loads the rest in
+    place; a question asked from a card's side panel reaches the reporter, whose answer then
+    reads in the report page's thread."""
+    monkeypatch.setattr(triage_board, "BOARD_LIMIT", 3)
+    now = utcnow()
+    late = [
+        new_report(app, world.location_a, f"Late one {n}", at=now - timedelta(hours=30 + n))
+        for n in range(2)
+    ]
+    fresh = [
+        new_report(app, world.location_a, f"Fresh one {n}", at=now - timedelta(hours=n + 1))
+        for n in range(3)
+    ]
+    for laptop in open_context(browser, live_server, viewport=size, locale="en-US"):
+        page = _board(laptop, world)
+        new = page.locator("#cards-new article.card")
+        assert new.nth(0).get_attribute("id") == f"card-{late[1]}"  # 31 h, then 30 h
+        assert new.nth(1).get_attribute("id") == f"card-{late[0]}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+
+        page.get_by_role("link", name="2 wait longer than the limit").click()
+        page.wait_for_url(re.compile(r"overdue=1"))
+        assert sorted(
+            page.locator("#cards-new article.card").evaluate_all("cards => cards.map(c => c.id)")
+        ) == sorted(f"card-{rid}" for rid in late)
+
+        page.goto("/triage")
+        assert page.locator("#cards-new article.card").count() == 3
+        page.get_by_role("link", name="Show 2 more").click()
+        page.locator(f"#card-{fresh[0]}").wait_for()
+        assert page.locator(".column-new article.card").count() == 5
+        assert page.url.endswith("/triage")  # loaded in place
+
+        card = page.locator(f"#card-{fresh[0]}")
+        card.get_by_role("button", name=re.compile("^Acknowledge")).click()
+        card = page.locator(f"#cards-acknowledged #card-{fresh[0]}")
+        card.wait_for()
+        card.locator("summary").click()
+        card.get_by_role("link", name=re.compile("^Ask the reporter")).click()
+        panel = page.locator("form.ask-form")
+        panel.get_by_label("Question to the reporter").fill("Which aisle was it?")
+        panel.get_by_role("button", name="Send question").click()
+        panel.wait_for(state="detached")
+        screenshot(page, f"triage-morning-{size['width']}")
+    with app.app_context():
+        report = db.session.get(Report, fresh[0])
+        assert [m.body for m in report.messages] == ["Which aisle was it?"]

@@ -269,8 +269,9 @@ def test_only_visible_actions_show_in_plain_words_without_names(app, world, clie
     html = _lookup(client, made.code).get_data(as_text=True)
     assert "A guard will be fitted — due " in html
     assert re.search(r"<p class=\"fix-state\">Done \d{1,2} [A-Z][a-z]{2}", html)
-    assert "A fix was planned" in html and "A fix was done" in html
-    assert html.count("A fix was planned") == 1  # the hidden action's event is not public
+    # one line per step: the first action's "A fix was planned" is the step "Being fixed"
+    assert html.count("Being fixed — the safety team planned what to change") == 1
+    assert "A fix was planned" not in html and "A fix was done" in html
     assert "Discipline talk" not in html
     assert "sup.a" not in html and "safety@" not in html and "bolted" not in html
 
@@ -283,7 +284,7 @@ def test_the_page_is_in_spanish(app, world, client):
     assert "¿Está arreglado?" in html
     assert ">Sí<" in html and ">No del todo<" in html
     assert "Se pondrá una protección — vence el 12 dic" in html
-    assert "Hecho el " in html and "Se planificó un arreglo" in html
+    assert "Hecho el " in html and "el equipo de seguridad planificó qué cambiar" in html
     form = _question_form(client, made.code, lang="es")
     done = _answer(client, form, "not_really").get_data(as_text=True)
     assert "El equipo de seguridad lo revisará de nuevo." in done
@@ -310,3 +311,36 @@ def test_the_token_is_tied_to_the_fix(app, fixed):
         report = db.session.get(Report, made.id)
         assert verdicts.purpose(report).startswith(f"fixed:{made.id}:")
         assert verdicts.purpose(report) != f"fixed:{made.id}:-"
+
+
+def test_is_it_fixed_comes_before_the_status_and_the_history(client, fixed):
+    html = _lookup(client, fixed[0].code).get_data(as_text=True)
+    assert html.index(QUESTION) < html.index(">Status<") < html.index("What happened so far")
+
+
+def test_one_line_per_step_and_headings_that_follow_the_state(app, world, client, fixed):
+    made, _action = fixed
+    html = _lookup(client, made.code).get_data(as_text=True)
+    assert "What was changed" in html and "What will change" not in html
+    timeline = html[html.index('<ol class="timeline">') : html.index("</ol>")]
+    assert timeline.count("<li>") == len(set(re.findall(r"</time> ([^<]+)</li>", timeline)))
+    assert "A fix was planned" not in timeline and "A fix was done" not in timeline
+    assert re.search(r"<time>\d{1,2} [A-Z][a-z]{2}, \d\d:\d\d</time> Report received", timeline)
+
+
+def test_after_not_really_the_status_says_it_is_looked_at_again(app, world, client, fixed):
+    made, _action = fixed
+    _answer(client, _question_form(client, made.code), "not_really", "Still loose.")
+    html = _lookup(client, made.code).get_data(as_text=True)
+    assert "Being looked at again — you said it is not really fixed" in html
+    assert "Fixed — waiting to be checked" not in html
+
+
+def test_the_reporter_sees_their_own_words_with_the_code(app, world, client):
+    made = make_report(app, world, what="The <guard> of press 2 was off, words-6180.")
+    html = _lookup(client, made.code).get_data(as_text=True)
+    assert "What you reported" in html
+    assert "The &lt;guard&gt; of press 2 was off, words-6180." in html
+    assert "words-6180" not in client.post("/followup", data={"code": "X" * 16}).get_data(
+        as_text=True
+    )

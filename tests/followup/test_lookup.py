@@ -95,3 +95,18 @@ def test_followup_in_spanish(client, world):
     code = _report(client, world.location_a)
     html = client.post("/followup", data={"code": code, "lang": "es"}).get_data(as_text=True)
     assert "Recibido — pendiente de revisión" in html
+
+
+def test_the_receipt_links_to_the_follow_up_with_the_code_in_the_fragment_only(client, world):
+    token = form_token(client.get(f"/r/{world.location_a}").get_data(as_text=True))
+    html = client.post(f"/r/{world.location_a}", data=report_answers(token)).get_data(as_text=True)
+    code = receipt_in(html)
+    assert f'href="/followup?lang=en#code={code}">Follow this report<' in html
+    assert "?code=" not in html and "Take a screenshot of this screen" in html
+
+
+def test_the_kiosk_receipt_has_no_follow_link(client, world):
+    token = form_token(client.get(f"/kiosk/{world.location_a}").get_data(as_text=True))
+    html = client.post(f"/kiosk/{world.location_a}", data=report_answers(token))
+    assert "Follow this report" not in html.get_data(as_text=True)
+    assert "snap the QR code with your phone" in html.get_data(as_text=True)

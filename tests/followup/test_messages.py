@@ -224,3 +224,14 @@ def test_no_response_of_the_conversation_sets_a_cookie(client, asked):
     ):
         assert "Set-Cookie" not in response.headers
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_open_question_comes_before_the_status_and_the_history(client, asked):
+    html = _lookup(client, asked.code).get_data(as_text=True)
+    assert html.index("Which forklift was it?") < html.index(">Status<")
+    assert html.index('action="/followup/answer"') < html.index("What happened so far")
+
+
+def test_once_answered_the_status_comes_first_again(client, asked):
+    html = _answer(client, _answer_form(client, asked.code), "The red one.").get_data(as_text=True)
+    assert html.index(">Status<") < html.index("Which forklift was it?")

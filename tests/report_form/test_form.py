@@ -343,3 +343,25 @@ def test_a_retry_after_the_form_expired_still_gets_the_first_receipt(app, client
     assert again.status_code == 200
     assert receipt_in(again.get_data(as_text=True)) == receipt_in(first.get_data(as_text=True))
     assert _count_reports(app) == 1
+
+
+def test_the_start_page_opens_a_spot_by_the_code_under_its_qr(client, world):
+    start = client.get("/").get_data(as_text=True)
+    assert (
+        'action="/r"' in start and "See what was fixed" in start and world.location_a not in start
+    )
+    typed = world.location_a.lower()[:5] + "-" + world.location_a.lower()[5:]
+    response = client.get(f"/r?poster={typed}&lang=es")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/r/{world.location_a}?lang=es"
+    assert "Set-Cookie" not in response.headers
+    pasted = client.get(f"/r?poster=https://closecall.test/r/{world.location_a}")
+    assert pasted.headers["Location"] == f"/r/{world.location_a}?lang=en"
+
+
+def test_a_code_that_is_no_poster_gets_a_message_or_the_not_active_page(client, world):
+    refused = client.get("/r?poster=%3Cb%3E")
+    assert refused.status_code == 422
+    assert "Type the letters and digits after /r/" in refused.get_data(as_text=True)
+    assert "&lt;b&gt;" in refused.get_data(as_text=True)
+    assert client.get("/r?poster=ZZZZZZZZZZ").status_code == 404

@@ -211,3 +211,19 @@ def test_a_bomb_reads_as_too_big(app, client, world):
     Image.new("1", (12000, 12000)).save(out, format="PNG")
     response = _post(client, world.location_a, [("bomb.png", out.getvalue())])
     assert "too big" in response.get_data(as_text=True)
+
+
+def test_a_form_that_comes_back_names_the_photos_to_add_again(app, client, world):
+    photos = [("dock-door.jpg", jpeg_with_metadata()), ("rack <7>.png", png_with_text())]
+    response = _post(client, world.location_a, photos, potential_outcome="")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Please add them again: dock-door.jpg, rack &lt;7&gt;.png" in html
+    assert '<details class="more" open>' in html
+    assert _stored(app) == []
+
+
+def test_no_photo_note_when_a_photo_itself_was_refused(client, world):
+    response = _post(client, world.location_a, [("bad.jpg", b"not an image")])
+    assert response.status_code == 422
+    assert "Please add them again" not in response.get_data(as_text=True)

@@ -142,6 +142,8 @@ TABLE: dict[str, Row] = {
     # -- the worker's pages: no sign-in, no cookie
     "report_form.index": Row("public", get=200),
     "report_form.qr_form": Row("public", get=200),
+    # the start page's "type the code from the poster": no code typed is a 422 with a message
+    "report_form.poster_code": Row("public", get=422),
     # a post without its signed one-time token is sent back to be checked and sent again
     "report_form.qr_submit": Row("public", post=422),
     "report_form.kiosk_form": Row("public", get=200),

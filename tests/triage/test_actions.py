@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy import text as sql
 
 from portal.domain import loop
@@ -17,6 +17,7 @@ from tests.factories import (
     act,
     fetch,
     form_token,
+    make_location,
     new_report,
     post,
     receipt_in,
@@ -280,6 +281,40 @@ def test_assign_can_add_a_new_asset_at_the_reports_location(app, sup, world, rid
         assert asset.name == "Dock leveller 2"
         assert asset.location_id == location_id(app, world.location_a)
         assert db.session.get(Report, rid).asset_id == asset.id
+
+
+def _assets(app, world, *named: tuple[str, str]) -> dict[str, int]:
+    """Assets by (location code of the world, name); their ids by name."""
+    with app.app_context():
+        made = [Asset(location_id=location_id(app, code), name=name) for code, name in named]
+        db.session.add_all(made)
+        db.session.commit()
+        return {asset.name: asset.id for asset in made}
+
+
+def test_the_asset_list_starts_with_the_reports_own_location(app, sup, world, rid):
+    with app.app_context():
+        site_a = db.session.get(Location, location_id(app, world.location_a)).site
+        other = make_location(site_a, "Aisle 9").code
+        db.session.commit()
+    _assets(app, world, (other, "Aaron's pallet jack"), (world.location_a, "Die cart DC-1"))
+    html = text(sup.get(f"/triage/reports/{rid}/assign"))
+    select = html[html.index('name="asset"') : html.index("</select>", html.index('name="asset"'))]
+    listed = re.findall(r'<option value="\d+">([^<]+)</option>', select)
+    assert listed[0].startswith("Die cart DC-1") and listed[1].startswith("Aaron&#39;s pallet jack")
+    # type-ahead: the new-asset field suggests the site's assets as the user types
+    assert re.search(rf'<input[^>]*list="assets-{rid}"', html)
+    assert re.search(rf'<datalist id="assets-{rid}">\s*<option value="Die cart DC-1', html)
+
+
+@pytest.mark.parametrize("typed", ["die cart dc-1", "  Die  Cart DC-1 ", "Die cart DC-1 (Dock 1)"])
+def test_typing_an_existing_assets_name_takes_that_asset(app, sup, world, rid, typed):
+    ids = _assets(app, world, (world.location_a, "Die cart DC-1"))
+    data = {"version": 1, "owner": "", "asset": "", "new_asset": typed}
+    assert post(sup, f"/triage/reports/{rid}/assign", data).status_code == 303
+    assert fetch(app, rid).asset_id == ids["Die cart DC-1"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Asset.id))) == 1  # no near-copy was made
 
 
 def test_assign_to_nobody_clears_the_owner(app, sup, world, rid):
