@@ -81,12 +81,25 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 control_socket_disable = True
 
 
+# The worker's pages are not in the access log at all: "POST /r/<poster code>" with its second
+# is the place and the minute of a report, and an anonymous report is known only to the hour
+# (docs/decisions.md, "Anonymous in time"). Their static files go unlogged too, or the page's
+# CSS fetched at 19:13 would say the same. Staff pages are logged as before.
+UNLOGGED_PATHS = re.compile(r"^/(?:$|r/|kiosk/|followup(?:/|$)|static/)")
+
+
 class AnonymousLogger(Logger):
     """gunicorn's logger without the client address its "Invalid request from ip=..." warning
-    carries (a malformed request would otherwise put an address in the error log)."""
+    carries (a malformed request would otherwise put an address in the error log), and without
+    an access line for a worker's page (UNLOGGED_PATHS)."""
 
     def warning(self, msg: object, *args: object, **kwargs: object) -> None:
         super().warning(re.sub(r"\bip=\S*?: ", "ip=-: ", str(msg)), *args, **kwargs)
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if UNLOGGED_PATHS.match(environ.get("PATH_INFO") or "/"):
+            return
+        super().access(resp, req, environ, request_time)
 
 
 logger_class = AnonymousLogger

@@ -224,7 +224,8 @@ def _put_back(
                 .values(dict(zip(keys, row, strict=True)))
             )
         if added:
-            conn.execute(table.insert(), [dict(zip(keys, row, strict=True)) for row in added])
+            rows = [dict(zip(keys, row, strict=True)) for row in _parents_first(table, added)]
+            conn.execute(table.insert(), rows)
     if conn.dialect.name == "postgresql":
         # the next id follows the kept ones
         for table in tables:
@@ -232,6 +233,33 @@ def _put_back(
                 last = select(func.max(table.c.id)).scalar_subquery()
                 sequence = func.pg_get_serial_sequence(table.name, "id")
                 conn.execute(select(func.setval(sequence, last)))
+
+
+def _parents_first(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows in an order their own table's foreign keys accept (a report merged into another
+    comes after it): ids are drawn at random, so the order of the keys says nothing."""
+    own = [
+        list(table.columns).index(fk.parent)
+        for fk in table.foreign_keys
+        if fk.column.table is table
+    ]
+    if not own or "id" not in table.c:
+        return rows
+    at = list(table.columns).index(table.c.id)
+    pending, placed, ordered = list(rows), set(), []
+    waiting = {row[at] for row in rows}
+    while pending:
+        ready = [
+            row
+            for row in pending
+            if all(row[i] is None or row[i] in placed or row[i] not in waiting for i in own)
+        ]
+        if not ready:  # a cycle: leave the rest as they were
+            return ordered + pending
+        ordered += ready
+        placed |= {row[at] for row in ready}
+        pending = [row for row in pending if row[at] not in placed]
+    return ordered
 
 
 def _matching(table: Table, key: tuple[Any, ...]) -> list[Any]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.database import begin_write, queued_writes
 from portal.domain import loop
 from portal.extensions import db
-from portal.lib import codes, photos
+from portal.lib import codes, hours, photos
 from portal.lib.timeutil import utcnow
 from portal.models import Report, User
 
@@ -51,7 +51,9 @@ def receipt_of(nonce: str, answers: loop.NewReport) -> Receipt | None:
     report = db.session.scalar(select(Report).where(Report.submission_key == key))
     if report is None:
         return None
-    if not _same_submission(report, answers) or utcnow() - report.created_at > REPLAY_WINDOW:
+    # from the latest moment it may have been made: an anonymous report keeps only its hour
+    sent = report.released_at if report.is_anonymous else report.created_at
+    if not _same_submission(report, answers) or utcnow() - sent > REPLAY_WINDOW:
         raise AlreadySent
     code = codes.receipt_for(current_app.config["SECRET_KEY"], nonce)
     return Receipt(code=code, report_id=report.id, anonymous=report.is_anonymous, repeated=True)
@@ -97,7 +99,8 @@ def submit(
 ) -> Receipt:
     """Store the photos and the report in one go; a concurrent repeat gets the first receipt."""
     upload_dir = current_app.config["UPLOAD_DIR"]
-    names = [photos.store(photo, upload_dir) for photo in cleaned]
+    dated = hours.known_at(utcnow(), anonymous=not answers.reporter_name)
+    names = [photos.store(photo, upload_dir, dated=dated) for photo in cleaned]
     stored = [
         loop.StoredPhoto(name, photo.width, photo.height, len(photo.data))
         for name, photo in zip(names, cleaned, strict=True)

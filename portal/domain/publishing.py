@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.domain import loop, permissions, steps
+from portal.domain import loop, moments, permissions, steps
 from portal.domain.steps import Step
 from portal.extensions import db
 from portal.lib.timeutil import utcnow
@@ -160,10 +160,10 @@ def _item(report: Report) -> PublicFix:
         site=report.site.name,
         site_slug=report.site.slug,
         timezone=report.site.timezone,
-        reported_on=report.created_at,
+        reported_on=report.known_at,
         closed_at=closed_at,
         published_at=report.published_at or closed_at,
-        days_to_fix=max((closed_at - report.created_at).days, 0),
+        days_to_fix=max((closed_at - report.known_at).days, 0),
         control_level=levels[0] if levels else None,
         photo_action_id=photo,
     )
@@ -185,12 +185,18 @@ def month_start(now: datetime) -> datetime:
 
 
 def figures(site_id: int | None = None, *, now: datetime | None = None) -> Figures:
-    """This calendar month (UTC): reports received, fixes closed, median days, still open."""
+    """This calendar month (UTC): reports received, fixes closed, median days, still open.
+    An anonymous report counts from the end of its hour (moments.released): a public figure
+    must not step up the minute someone stood at the poster."""
     now = now or utcnow()
     start = month_start(now)
-    received = select(func.count(Report.id)).where(Report.created_at >= start)
+    received = select(func.count(Report.id)).where(
+        Report.created_at >= start, moments.released(now)
+    )
     open_states = status_values(ReportStatus.open())
-    still_open = select(func.count(Report.id)).where(Report.status.in_(open_states))
+    still_open = select(func.count(Report.id)).where(
+        Report.status.in_(open_states), moments.released(now)
+    )
     closed = select(Report.created_at, Report.closed_at).where(
         Report.status == ReportStatus.CLOSED.value, Report.closed_at >= start
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_
 
+from portal.domain import moments
 from portal.indicators.scope import Scope
 from portal.models import Report, ReportStatus, status_values
 
@@ -17,8 +18,10 @@ def counted() -> ColumnElement[bool]:
 
 
 def in_scope(scope: Scope) -> ColumnElement[bool]:
-    """Reports at the scope's sites whose local month falls in its range."""
+    """Reports at the scope's sites whose local month falls in its range, released to staff
+    by the scope's `now` (an anonymous report counts from the end of its hour)."""
     return and_(
         Report.site_id.in_(scope.site_ids or (-1,)),
         Report.local_month.between(scope.first_month, scope.last_month),
+        moments.released(scope.now),
     )

@@ -38,24 +38,24 @@ class Details:
         )
 
     def bars(self, rows: list[splits.Row]) -> charts.BarChart:
-        """A split as bars; a group of 1-4 reports shows no bar, only "fewer than 5"."""
-        return charts.bar_chart(
-            [(row.label, privacy.shown(row.count)) for row in rows],
-            label_share=0.5,
-            missing_text=str(privacy.FEWER),
-        )
+        """A split as bars; a hidden group shows no bar, only its words (privacy.split)."""
+        return _split_bars([row.label for row in rows], [row.count for row in rows], 0.5)
 
     def quality_chart(self) -> charts.BarChart:
-        return charts.bar_chart(
-            [
-                (_("Score %(n)d", n=score), privacy.shown(n))
-                for score, n in enumerate(self.quality.counts)
-            ],
-            missing_text=str(privacy.FEWER),
-        )
+        labels = [_("Score %(n)d", n=score) for score in range(len(self.quality.counts))]
+        return _split_bars(labels, list(self.quality.counts), 0.38)
 
     def strength_chart(self) -> charts.BarChart:
         return charts.bar_chart([(label, n) for _key, label, n in self.strength.rows()])
+
+
+def _split_bars(labels: list[str], counts: list[int], label_share: float) -> charts.BarChart:
+    cells = privacy.split(counts)
+    return charts.bar_chart(
+        [(label, value) for label, (value, _words) in zip(labels, cells, strict=True)],
+        label_share=label_share,
+        missing_texts=[words for _value, words in cells],
+    )
 
 
 def details(scope: Scope) -> Details:

@@ -27,7 +27,7 @@ from portal.indicators import scope as scopes
 from portal.indicators.csvsafe import safe_cell
 from portal.indicators.sql import in_scope
 from portal.insights import bp
-from portal.lib import sla
+from portal.lib import hours, sla
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import to_local
 from portal.models import (
@@ -75,8 +75,8 @@ def _yes_no(flag: object) -> object:
 
 
 def _submitted(row: Row[Any], clock: Clock) -> str:
-    if row.anonymous:
-        return clock.hour(row.created_at, row.zone)
+    if row.anonymous:  # to the hour only: portal/lib/hours.py
+        return clock.hour(hours.known_at(row.created_at, anonymous=True), row.zone)
     return clock.minute(row.created_at, row.zone)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.domain import moments
 from portal.extensions import db
 from portal.indicators import actions, themes
 from portal.indicators.scope import Scope
@@ -69,6 +70,7 @@ def high_potential_to_support(
             counted(),
             Report.site_id.in_(sites),
             Report.high_potential.is_(True),
+            moments.released(scope.now),
             or_(
                 Report.local_month == month,
                 and_(Report.local_month < month, Report.status != ReportStatus.CLOSED.value),

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import joinedload
 
+from portal.domain import moments
 from portal.extensions import db
 from portal.indicators import scope as scopes
 from portal.indicators import themes
@@ -83,6 +84,7 @@ def week(user: User, sites: list[Site], now: datetime) -> Week:
             counted(),
             Report.site_id.in_(ids),
             Report.created_at > now - timedelta(days=RECENT_DAYS),
+            moments.released(now),
         )
         .options(joinedload(Report.location), joinedload(Report.category))
         .order_by(Report.created_at.desc(), Report.id.desc())

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.domain import labels
+from portal.domain import labels, moments
 from portal.domain.permissions import can_view_site
 from portal.extensions import db
 from portal.indicators.sql import counted
@@ -139,7 +139,13 @@ def theme_for(args: Mapping[str, str], until: datetime) -> ThemeDetail:
     condition = theme_condition(location.id, category.id if category else None, asset_id)
     reports = db.session.scalars(
         select(Report)
-        .where(counted(), condition, Report.created_at > since, Report.created_at <= until)
+        .where(
+            counted(),
+            condition,
+            Report.created_at > since,
+            Report.created_at <= until,
+            moments.released(utcnow()),
+        )
         .options(
             joinedload(Report.category),
             selectinload(Report.actions).joinedload(CorrectiveAction.owner),

@@ -20,6 +20,12 @@ def _percent(value: float | None) -> str:
 
 
 bp.add_app_template_filter(privacy.group, "group")
+# a split's groups with their words: never exactly one hidden group (subtraction from the total)
+bp.add_app_template_filter(
+    lambda rows: list(zip(rows, privacy.split_words([row.count for row in rows]), strict=True)),
+    "with_shown",
+)
+bp.add_app_template_filter(privacy.split_words, "split_words")
 
 
 @bp.app_template_filter("days")

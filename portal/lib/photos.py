@@ -6,11 +6,13 @@ comments, no ICC profile, no file name. Stored files get random names under the 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import secrets
 import warnings
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -132,8 +134,9 @@ def _too_big(limit: int) -> PhotoError:
     return PhotoError(_l("This photo is too big (over %(px)d pixels a side).", px=limit))
 
 
-def store(photo: CleanPhoto, upload_dir: str | Path) -> str:
-    """Write a clean photo durably under a random name; returns that name."""
+def store(photo: CleanPhoto, upload_dir: str | Path, *, dated: datetime | None = None) -> str:
+    """Write a clean photo durably under a random name; returns that name. `dated` (naive
+    UTC) becomes the file's modification time: an anonymous report's hour, not its second."""
     folder = Path(upload_dir)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.jpg"
@@ -142,8 +145,25 @@ def store(photo: CleanPhoto, upload_dir: str | Path) -> str:
         handle.write(photo.data)
         handle.flush()
         os.fsync(handle.fileno())
+    if dated is not None:
+        stamp = dated.replace(tzinfo=UTC).timestamp()
+        os.utime(temporary, (stamp, stamp))
     os.replace(temporary, folder / name)
     return name
+
+
+def read_stored(upload_dir: str | Path, name: str) -> bytes | None:
+    """A stored photo's bytes, or None when the file is gone."""
+    path = Path(upload_dir) / Path(name).name
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def etag(name: str) -> str:
+    """A photo's validator: from its random name (a stored photo never changes), never its time."""
+    return hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 def remove(names: list[str], upload_dir: str | Path) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.lib import hours
 from portal.lib.timeutil import utcnow
 from portal.models.action import CorrectiveAction
+from portal.models.numbers import unused_number
 from portal.models.site import Location, Site
 from portal.models.triage import Asset, Category, Message
 from portal.models.user import User
@@ -144,6 +146,7 @@ class Report(db.Model):
             "created_at",
             "ack_seconds",
             "close_days",
+            "anonymous",  # with created_at: the release rule (domain/moments.py) from the index
         ),
         # insights: repeat themes (same place and category, or asset) in the last 90 days
         Index(
@@ -171,13 +174,15 @@ class Report(db.Model):
             "channel",
             "reporter_role",
             "anonymous",
+            "created_at",  # with anonymous: the release rule (domain/moments.py) from the index
         ),
         # insights: the latest high-potential reports, and "is this report high-potential?"
         # for action counts without reading report rows
         Index("ix_reports_high_potential", "high_potential", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # drawn at random: a number must not tell when the report came (portal/models/numbers.py)
+    id: Mapped[int] = mapped_column(primary_key=True, default=unused_number("reports"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
     where_text: Mapped[str] = mapped_column(String(200))
@@ -274,6 +279,21 @@ class Report(db.Model):
         return not self.reporter_name
 
     @property
+    def known_at(self) -> datetime:
+        """When it was made, as staff may know it: an anonymous report only to the hour
+        (portal/lib/hours.py: every page, clock, message and export asks this)."""
+        return hours.known_at(self.created_at, self.is_anonymous)
+
+    @property
+    def released_at(self) -> datetime:
+        """When it reaches the boards and the notifications: an anonymous one when its hour ends."""
+        return hours.released_at(self.created_at, self.is_anonymous)
+
+    def age(self, now: datetime) -> timedelta:
+        """Its age from `known_at`: an anonymous report's turns only on the hour."""
+        return hours.age(self.created_at, self.is_anonymous, now)
+
+    @property
     def is_new(self) -> bool:
         """Nobody on staff has acknowledged it yet."""
         return self.status == ReportStatus.NEW
@@ -335,7 +355,8 @@ class Photo(db.Model):
 
     __tablename__ = "photos"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # random like the report's: a photo's URL must not count the reports either
+    id: Mapped[int] = mapped_column(primary_key=True, default=unused_number("photos"))
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     position: Mapped[int] = mapped_column(default=0)

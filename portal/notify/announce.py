@@ -7,8 +7,10 @@ caller's commit makes the event and its notifications durable together, and the 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -29,6 +31,9 @@ from portal.models import (
 )
 
 PRODUCT = "Closecall"
+# an anonymous report that looks high-potential reaches the site's safety managers after a
+# random delay in this range: soon, yet not pinning the minute (docs/decisions.md)
+EARLY_HIPO = (timedelta(minutes=5), timedelta(minutes=15))
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,14 @@ def queue(
     report: Report | None = None,
     payload: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
+    dated: datetime | None = None,
+    send_at: datetime | None = None,
 ) -> list[OutboxMessage]:
-    """Add one outbox row per distinct recipient to the current transaction."""
+    """Add one outbox row per distinct recipient to the current transaction. `dated` is the
+    message's date (its Date header), `send_at` the first moment the sender may deliver it:
+    both now unless said otherwise."""
     now = utcnow()
+    dated, send_at = dated or now, send_at or now
     messages = []
     seen: set[Recipient] = set()
     for recipient in recipients:
@@ -86,8 +96,8 @@ def queue(
             payload=payload if recipient.channel == Delivery.WEBHOOK else None,
             dedupe_key=key,
             report_id=report.id if report is not None else None,
-            created_at=now,
-            next_attempt_at=now,
+            created_at=dated,
+            next_attempt_at=send_at,
         )
         db.session.add(message)
         messages.append(message)
@@ -137,8 +147,19 @@ def _report_payload(kind: str, report: Report, text: str) -> dict[str, Any]:
     }
 
 
+def early_delay() -> timedelta:
+    """A random wait within EARLY_HIPO, to the second."""
+    low, high = EARLY_HIPO
+    return low + timedelta(seconds=secrets.randbelow(int((high - low).total_seconds()) + 1))
+
+
 def report_submitted(report: Report) -> list[OutboxMessage]:
-    """New report → the site's safety managers and supervisors, and its extra recipients."""
+    """New report → the site's safety managers and supervisors, and its extra recipients.
+
+    A named report is announced at once. An anonymous one waits for the end of its hour and
+    goes out dated to it, with every other anonymous report of that hour — except that when
+    it looks high-potential the site's safety managers hear of it after a random few minutes
+    (EARLY_HIPO), dated to the start of the hour (docs/decisions.md, "Anonymous in time")."""
     db.session.flush()  # the report's id goes into the link
     high_potential = looks_high_potential(report)
     flag = "HIGH-POTENTIAL " if high_potential else ""
@@ -150,12 +171,30 @@ def report_submitted(report: Report) -> list[OutboxMessage]:
     )
     if high_potential:
         body += "\nHigh-potential: it could have caused a serious injury or worse.\n"
-    staff = site_staff(report.site_id, {Role.SAFETY_MANAGER, Role.SUPERVISOR})
-    recipients = emails(staff) + site_recipients(report.site_id, high_potential=high_potential)
-    payload = _report_payload("report_submitted", report, subject)
-    return queue(
-        "report_submitted", recipients, subject=subject, body=body, report=report, payload=payload
+    managers = emails(site_staff(report.site_id, {Role.SAFETY_MANAGER}))
+    supervisors = emails(site_staff(report.site_id, {Role.SUPERVISOR}))
+    recipients = (
+        managers + supervisors + site_recipients(report.site_id, high_potential=high_potential)
     )
+    payload = _report_payload("report_submitted", report, subject)
+    message = {"subject": subject, "body": body, "report": report, "payload": payload}
+    if not report.is_anonymous:
+        return queue("report_submitted", recipients, **message)
+    early: list[OutboxMessage] = []
+    if high_potential:
+        send_at = utcnow() + early_delay()
+        early = queue(
+            "report_submitted", managers, dated=report.known_at, send_at=send_at, **message
+        )
+        recipients = [r for r in recipients if r not in managers]
+    batched = queue(
+        "report_submitted",
+        recipients,
+        dated=report.released_at,
+        send_at=report.released_at,
+        **message,
+    )
+    return early + batched
 
 
 def report_assigned(report: Report, by: User) -> list[OutboxMessage]:

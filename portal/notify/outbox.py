@@ -15,6 +15,7 @@ so receivers can de-duplicate.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import time
 from dataclasses import dataclass
@@ -76,11 +77,14 @@ class Claimed:
 
     @property
     def message_id(self) -> str:
-        """The same Message-ID on every try of this row, so receivers can de-duplicate."""
+        """The same Message-ID on every try of this row, so receivers can de-duplicate. Keyed,
+        with no row number in it: outbox rows are numbered in the order they were written,
+        and an anonymous report's batched message was written the minute it came."""
         seed = f"{self.id}|{self.created_at.isoformat()}|{self.recipient}".encode()
-        digest = hashlib.sha256(seed).hexdigest()[:16]
+        key = current_app.config["SECRET_KEY"].encode()
+        digest = hmac.new(key, seed, hashlib.sha256).hexdigest()[:32]
         host = urlsplit(current_app.config["BASE_URL"]).hostname or "closecall"
-        return f"<outbox-{self.id}.{digest}@{host}>"
+        return f"<outbox.{digest}@{host}>"
 
 
 def backoff(attempts: int) -> timedelta:

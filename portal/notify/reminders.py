@@ -23,8 +23,9 @@ from sqlalchemy.orm import joinedload
 from portal.database import begin_write, queued_writes
 from portal.domain import steps
 from portal.extensions import db
+from portal.lib import hours as hours_rule
 from portal.lib.sla import site_today
-from portal.lib.timeutil import to_local, utcnow
+from portal.lib.timeutil import utcnow
 from portal.models import (
     ActionStatus,
     CorrectiveAction,
@@ -269,8 +270,9 @@ def escalations(moment: datetime) -> list[Draft]:
     admins = _admins() if any(r.site_id not in managers for r in reports) else []
     drafts = []
     for report in reports:
-        waited = int((moment - report.created_at).total_seconds() // 3600)
-        local = to_local(report.created_at, report.site.timezone)
+        # from the moment staff may know: an anonymous report's hour, never its minute
+        waited = int(report.age(moment).total_seconds() // 3600)
+        made = hours_rule.in_words(report.created_at, report.is_anonymous, report.site.timezone)
         flag = "HIGH-POTENTIAL " if announce.looks_high_potential(report) else ""
         subject = (
             f"[{PRODUCT}] {flag}Not acknowledged after {waited} h: report #{report.id} "
@@ -278,7 +280,7 @@ def escalations(moment: datetime) -> list[Draft]:
         )
         body = (
             f"Report #{report.id} at {report.location.name}, {report.site.name}, was made "
-            f"{local:%a %d %b %H:%M} and nobody has acknowledged it yet (the limit is "
+            f"{made} and nobody has acknowledged it yet (the limit is "
             f"{hours} hours).\n\nWhat happened:\n{report.what_happened}\n\n"
             f"Acknowledge it, so the reporter knows it was seen: {announce.report_link(report)}\n"
         )

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 
-from portal.domain import labels, permissions
+from portal.domain import labels, moments, permissions
 from portal.extensions import db
 from portal.lib import params, sla
 from portal.lib.lazytext import lazy_gettext as _l
@@ -30,6 +30,8 @@ ON_BOARD = status_values(STATES)
 BOARD_LIMIT = 12  # cards per column at first; more are loaded in place, as many at a time
 QUERY_MAX = 200
 UNASSIGNED = "none"
+_EPOCH = datetime(1970, 1, 1)
+_TICK = timedelta(microseconds=1)
 
 HINTS = {
     ReportStatus.NEW: _l("awaiting acknowledgement"),
@@ -128,9 +130,13 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def scoped(query: Select[Any], user: User, filters: Filters) -> Select[Any]:
-    """Narrow a query on reports to the user's sites and the filters."""
+def scoped(
+    query: Select[Any], user: User, filters: Filters, now: datetime | None = None
+) -> Select[Any]:
+    """Narrow a query on reports to the user's sites and the filters, and to the reports
+    released by `now` (an anonymous one once its hour is over: domain/moments.py)."""
     query = query.where(permissions.at_visible_sites(user, Report.site_id))
+    query = query.where(moments.released(now or utcnow()))
     if filters.site is not None:
         query = query.where(Report.site_id == filters.site)
     if filters.location is not None:
@@ -167,7 +173,7 @@ def counts(
     query = select(Report.status, func.count(Report.id), func.sum(late)).where(
         Report.status.in_(ON_BOARD)
     )
-    rows = db.session.execute(scoped(query, user, filters).group_by(Report.status)).all()
+    rows = db.session.execute(scoped(query, user, filters, now).group_by(Report.status)).all()
     found = {status: (count, int(overdue or 0)) for status, count, overdue in rows}
     return {state: found.get(state, (0, 0)) for state in STATES}
 
@@ -185,14 +191,20 @@ def _card_order() -> list[ColumnElement[Any]]:
 
 
 def _ranked_cards(
-    user: User, filters: Filters, *, first: int, last: int, state: str | None = None
+    user: User,
+    filters: Filters,
+    *,
+    first: int,
+    last: int,
+    state: str | None = None,
+    now: datetime | None = None,
 ) -> list[Report]:
     """The cards ranked first..last (from 1) in their column, of one column or of all."""
     rank = func.row_number().over(partition_by=Report.status, order_by=_card_order())
     inner = select(Report.id, rank.label("rank")).where(
         Report.status.in_([state] if state else ON_BOARD)
     )
-    ranked = scoped(inner, user, filters).subquery()
+    ranked = scoped(inner, user, filters, now).subquery()
     query = (
         select(Report)
         .join(ranked, ranked.c.id == Report.id)
@@ -210,7 +222,7 @@ def columns(
 ) -> list[Column]:
     """The four columns, each with its count and its first BOARD_LIMIT cards."""
     limit = limit or BOARD_LIMIT
-    cards = _ranked_cards(user, filters, first=1, last=limit)
+    cards = _ranked_cards(user, filters, first=1, last=limit, now=now)
     totals = counts(user, filters, now=now, ack_hours=ack_hours)
     return [
         Column(state, *totals[state], [c for c in cards if c.status == state], limit)
@@ -259,23 +271,37 @@ def poll_swaps(cards: list[Report], heads: list[Column]) -> list[tuple[str, str,
     return swaps
 
 
-def latest_id(user: User) -> int:
-    """The newest report id the user may see: where the next poll starts."""
-    query = select(func.max(Report.id))
-    query = query.where(permissions.at_visible_sites(user, Report.site_id))
-    return db.session.scalar(query) or 0
+def poll_mark(now: datetime) -> datetime:
+    """Where a board is "as of": the page shows what was released by then and the next poll
+    brings what was released after it. (A report stamped just before the mark but committed
+    just after it — milliseconds — waits for the next page load; the counts include it.)"""
+    return now
 
 
-def new_since(user: User, filters: Filters, since: int, until: int) -> list[Report]:
-    """Board cards of the reports after `since` up to `until` (ids), newest first."""
+def mark_arg(mark: datetime) -> int:
+    """The mark in the poll's URL, in microseconds (a report number would count the reports)."""
+    return (mark - _EPOCH) // _TICK
+
+
+def parse_mark(raw: str | None) -> datetime | None:
+    """The poll's `since` back to a moment; None when it is not one."""
+    try:
+        return _EPOCH + int(raw or "") * _TICK
+    except (ValueError, OverflowError):
+        return None
+
+
+def new_since(user: User, filters: Filters, since: datetime, until: datetime) -> list[Report]:
+    """Board cards of the reports released after `since` and by `until`, newest first (an
+    anonymous report arrives when its hour ends, with the others of that hour)."""
     query = (
         select(Report)
-        .where(Report.id > since, Report.id <= until, Report.status.in_(ON_BOARD))
-        .order_by(Report.id.desc())
+        .where(moments.released_between(since, until), Report.status.in_(ON_BOARD))
+        .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(BOARD_LIMIT)
         .options(*CARD_LOADS)
     )
-    found = list(db.session.scalars(scoped(query, user, filters)).unique().all())
+    found = list(db.session.scalars(scoped(query, user, filters, until)).unique().all())
     themes_flag.remember(found)
     return found
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload
 
-from portal.domain import permissions
+from portal.domain import moments, permissions
 from portal.domain.owners import possible_owners
 from portal.extensions import db
+from portal.lib.timeutil import utcnow
 from portal.models import (
     Asset,
     Category,
@@ -81,6 +82,7 @@ def merge_candidates(report: Report) -> list[Report]:
             Report.location_id == report.location_id,
             Report.id != report.id,
             Report.status.in_(status_values(ReportStatus.open())),
+            moments.released(utcnow()),
         )
         .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(MERGE_CANDIDATES)

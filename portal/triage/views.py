@@ -50,7 +50,7 @@ def _card_helpers() -> dict[str, object]:
 
     def clock(report: Report) -> sla.AckClock:
         return sla.ack_clock(
-            report.created_at, now=now, acknowledged_at=report.acknowledged_at, limit_hours=limit
+            report.known_at, now=now, acknowledged_at=report.acknowledged_at, limit_hours=limit
         )
 
     return {
@@ -77,13 +77,13 @@ def _vary(response: Response) -> Response:
 def board_page() -> ResponseReturnValue:
     """The board: four life-cycle columns of the reports at the user's sites, filtered by URL."""
     filters = board.parse_filters(request.args, current_user)
-    # the poll's start is read before the cards: a report in between comes twice, never not at all
-    since = board.latest_id(current_user)
-    columns = board.columns(current_user, filters, now=utcnow(), ack_hours=board.ack_hours())
+    # the page shows what was released by the mark, and the next poll starts from it
+    mark = board.poll_mark(utcnow())
+    columns = board.columns(current_user, filters, now=mark, ack_hours=board.ack_hours())
     context = {
         "filters": filters,
         "columns": columns,
-        "since": since,
+        "since": board.mark_arg(mark),
         "next_url": url_for("triage.board", **filters.args()),
         "can_act": access.may_triage(),
         "inline": True,
@@ -98,19 +98,19 @@ def board_page() -> ResponseReturnValue:
 @bp.route("/updates")
 @login_required
 def updates() -> ResponseReturnValue:
-    """The board's poll: reports newer than `since` go on top of their column; counts update."""
+    """The board's poll: reports released since `since` join their column; counts update."""
     filters = board.parse_filters(request.args, current_user)
     if not responses.is_fragment():
         return redirect(url_for("triage.board", **filters.args()), 303)
-    latest = board.latest_id(current_user)
-    since = request.args.get("since", type=int)
-    cards = board.new_since(current_user, filters, since, latest) if since is not None else []
-    totals = board.counts(current_user, filters, now=utcnow(), ack_hours=board.ack_hours())
+    until = board.poll_mark(utcnow())
+    since = board.parse_mark(request.args.get("since"))
+    cards = board.new_since(current_user, filters, since, until) if since is not None else []
+    totals = board.counts(current_user, filters, now=until, ack_hours=board.ack_hours())
     heads = board.heads(totals)
     return render_template(
         "triage/_updates.html",
         filters=filters,
-        since=latest,
+        since=board.mark_arg(until),
         swaps=board.poll_swaps(cards, heads),
         heads=heads,
         next_url=url_for("triage.board", **filters.args()),

@@ -43,8 +43,8 @@ def hour_range(moment: datetime, timezone: str) -> str:
 
 def report_time(report: object) -> str:
     """When a report was made, in its site's zone; for an anonymous one only to the hour,
-    so a shift roster cannot single out who was there at that minute."""
-    moment = report.created_at  # type: ignore[attr-defined]
+    so a shift roster cannot single out who was there at that minute (Report.known_at)."""
+    moment = report.known_at  # type: ignore[attr-defined]
     timezone = report.site.timezone  # type: ignore[attr-defined]
     if not report.is_anonymous:  # type: ignore[attr-defined]
         return local_time(moment, timezone, "short")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.browser.helpers import open_context, screenshot
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, time_passes
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,9 @@ def laptop(browser, live_server):
     yield from open_context(browser, live_server, viewport=BOARD, locale="en-US")
 
 
-def _report_from_the_floor(phone, code: str) -> str:
+def _report_from_the_floor(phone, code: str, app) -> str:
+    """An anonymous report from the phone, and the hour it was made in passes: staff see an
+    anonymous report only once its hour is over (portal/lib/hours.py)."""
     page = phone.new_page()
     page.goto(f"/r/{code}")
     page.get_by_label("What happened?").fill("Forklift reversed out of aisle 9 without the horn")
@@ -29,11 +31,12 @@ def _report_from_the_floor(phone, code: str) -> str:
     page.get_by_role("button", name="Send report").click()
     receipt = page.get_by_test_id("receipt-code").inner_text()
     page.close()
+    time_passes(app)
     return receipt
 
 
-def test_a_supervisor_triages_and_talks_to_the_anonymous_reporter(phone, laptop, world):
-    receipt = _report_from_the_floor(phone, world.location_a)
+def test_a_supervisor_triages_and_talks_to_the_anonymous_reporter(app, phone, laptop, world):
+    receipt = _report_from_the_floor(phone, world.location_a, app)
 
     board = laptop.new_page()
     board.goto("/login")
@@ -97,8 +100,8 @@ def test_a_supervisor_triages_and_talks_to_the_anonymous_reporter(phone, laptop,
     screenshot(board, "laptop-report-page")
 
 
-def test_empty_columns_say_so_and_stop_saying_so_when_a_card_arrives(phone, laptop, world):
-    _report_from_the_floor(phone, world.location_a)
+def test_empty_columns_say_so_and_stop_saying_so_when_a_card_arrives(app, phone, laptop, world):
+    _report_from_the_floor(phone, world.location_a, app)
     board = laptop.new_page()
     board.goto("/login")
     board.get_by_label("Email").fill(world.supervisor_a.email)
@@ -113,8 +116,8 @@ def test_empty_columns_say_so_and_stop_saying_so_when_a_card_arrives(phone, lapt
     assert new.is_visible() and not acknowledged.is_visible()
 
 
-def test_the_board_works_from_the_keyboard(phone, laptop, world):
-    _report_from_the_floor(phone, world.location_a)
+def test_the_board_works_from_the_keyboard(app, phone, laptop, world):
+    _report_from_the_floor(phone, world.location_a, app)
     board = laptop.new_page()
     board.goto("/login")
     board.get_by_label("Email").fill(world.supervisor_a.email)

@@ -4,6 +4,7 @@ module per aggregate; conftests hold fixtures only, and fixtures call these.
 - people: sites, locations, assets, recipients, users and the World of two sites and personas
 - web: a test client's side (signing in, CSRF tokens, the worker's form, htmx headers)
 - reports: reports through loop.submit, and loop steps as a persona
+- clock: time passing (an anonymous report reaches staff when its hour is over)
 - actions: corrective actions through corrective.add, and their steps
 - publishing: closed reports, published fixes and public "after" photos
 - photos: small image files
@@ -12,6 +13,7 @@ module per aggregate; conftests hold fixtures only, and fixtures call these.
 """
 
 from tests.factories.actions import ACTION, add_action, change, fetch_action, today
+from tests.factories.clock import time_passes
 from tests.factories.people import (
     PASSWORD,
     Ids,
@@ -114,6 +116,7 @@ __all__ = [
     "session_csrf",
     "submit",
     "text",
+    "time_passes",
     "today",
     "unpublish",
     "version_in",

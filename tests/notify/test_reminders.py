@@ -76,8 +76,8 @@ def test_a_report_still_new_past_the_limit_is_escalated_to_the_safety_manager_on
     now = utcnow()
     late = new_report(app, world.location_a, outcome="minor_injury", at=now - timedelta(hours=25))
     new_report(
-        app, world.location_a, outcome="minor_injury", at=now - timedelta(hours=23)
-    )  # still within the day
+        app, world.location_a, outcome="minor_injury", at=now - timedelta(hours=22)
+    )  # still within the day an hour later (anonymous: its clock starts at its hour)
 
     first = remind(app, now=now)
     second = remind(app, now=now + timedelta(hours=1))

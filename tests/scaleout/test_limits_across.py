@@ -40,10 +40,14 @@ THROTTLED = 429
 GUESSES = 3 * LIMIT  # enough fresh connections to reach both worker processes many times
 # sync workers: an idle gthread worker takes every connection of a one-at-a-time client, sync
 # workers race for each one; the access log names the worker's pid (gunicorn's own options, over
-# the config file's)
+# the config file's) — and, with gunicorn's stock logger, logs /followup too, which the
+# config's logger leaves out (a worker's page; tests/security/test_no_address.py)
 TWO_PROCESSES = {
     "GUNICORN_WORKERS": "2",
-    "GUNICORN_CMD_ARGS": "--worker-class sync --access-logformat='%(p)s %(s)s %(m)s %(U)s'",
+    "GUNICORN_CMD_ARGS": (
+        "--worker-class sync --access-logformat='%(p)s %(s)s %(m)s %(U)s'"
+        " --logger-class gunicorn.glogging.Logger"
+    ),
 }
 BOOT_SECONDS = 20.0
 

@@ -200,6 +200,10 @@ def test_a_visit_leaves_no_client_address_or_agent_in_database_uploads_or_logs(
     photos = [data for name, data in after_stop.items() if name.startswith("uploads/")]
     assert photos and all(data.startswith(b"\xff\xd8") for data in photos)
     assert MISSING_PAGE.encode() in after_stop["access.log"]
+    # the worker's pages get no line at all: "POST /r/<poster code>" with its second would be
+    # the place and the minute of an anonymous report (UNLOGGED_PATHS in gunicorn.conf.py)
+    for page in (f"/r/{world.location_a}", "/followup", "/static/"):
+        assert page.encode() not in after_stop["access.log"], page
     assert b"Booting worker" in after_stop["gunicorn.log"]
 
     leaks = {name: _hits(data) for name, data in searched.items() if _hits(data)}

@@ -110,12 +110,13 @@ def test_a_new_report_polled_in_goes_below_when_the_column_shows_all(
     _made_hours_ago(app, world, 5)
     login.as_(world.supervisor_a)
     since = int(re.search(r"since=(\d+)", text(client.get("/triage"))).group(1))
-    fresh = new_report(app, world.location_a, "just now")
+    # named: an anonymous report made now would come with its hour's batch, at its end
+    fresh = new_report(app, world.location_a, "just now", name="Ana")
     html = text(client.get(f"/triage/updates?since={since}", headers=HX))
     assert 'hx-swap-oob="beforeend:#cards-new"' in html and _cards(html) == [fresh]
     # a full column: the newcomer waits behind "Show more", where its place is
     since = int(re.search(r"since=(\d+)", html).group(1))
-    new_report(app, world.location_a, "one more")
+    new_report(app, world.location_a, "one more", name="Ana")
     html = text(client.get(f"/triage/updates?since={since}", headers=HX))
     assert _cards(html) == [] and '>New <span class="count">3<' in html
 

@@ -20,6 +20,7 @@ from portal.domain.loop.base import (
 from portal.domain.quality import quality_score
 from portal.domain.steps import Step
 from portal.extensions import db
+from portal.lib import hours
 from portal.lib.timeutil import to_local, utcnow
 from portal.models import (
     HIGH_POTENTIAL_SEVERITY,
@@ -52,12 +53,14 @@ def submit(
 
     `entered_by` is the staff member who took a report down on someone's behalf.
     """
-    now = at or utcnow()
+    columns = answers.columns()
+    # an anonymous report is stored at the start of its hour: nothing later can tell more
+    now = hours.known_at(at or utcnow(), anonymous=not columns["reporter_name"])
     local = to_local(now, location.site_timezone)
     report = Report(
         site_id=location.site_id,
         location_id=location.id,
-        **answers.columns(),
+        **columns,
         status=ReportStatus.NEW.value,
         receipt_hash=receipt_hash,
         submission_key=submission_key,

@@ -61,13 +61,19 @@ def bar_chart(
     bar_height: int = 22,
     value_format: Formatter = format_number,
     missing_text: str = "",
+    missing_texts: Sequence[str] | None = None,
     marker: float | None = None,
     marker_label: str = "",
     css: str = "series-0",
     label_share: float = 0.38,
 ) -> BarChart:
-    """Horizontal bars, one per row, with an optional vertical reference line at `marker`."""
-    texts = [missing_text if value is None else value_format(value) for _, value in rows]
+    """Horizontal bars, one per row, with an optional vertical reference line at `marker`.
+    A row without a value has no bar, only `missing_text` (or its own of `missing_texts`)."""
+    missing = list(missing_texts) if missing_texts is not None else [missing_text] * len(rows)
+    texts = [
+        gap if value is None else value_format(value)
+        for (_, value), gap in zip(rows, missing, strict=True)
+    ]
     shown = [text for text, (_, value) in zip(texts, rows, strict=True) if value is not None]
     value_room = 8.0 + max((len(text) for text in shown), default=0) * WIDE_CHAR
     longest_label = max((len(label) for label, _ in rows), default=0)
