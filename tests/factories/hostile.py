@@ -206,6 +206,7 @@ def store_everywhere(app: Flask, world: World) -> Stored:
         )
         loop.ask_reporter(closed, safety, everything())
         loop.reporter_answers(closed, everything("@SUM(2)"))
+        loop.mark_answers_read(closed, safety)  # an unread answer would keep it from closing
         loop.add_note(closed, safety, everything("+2"))
         kept = build.action(closed, 0)
         dropped = build.action(closed, 1)
