@@ -1,4 +1,5 @@
-"""Every worker-facing string ships in Spanish, compiled into the repository."""
+"""Every string ships in Spanish, compiled into the repository: the worker-facing side (the
+first promise) and the staff side too."""
 
 from __future__ import annotations
 
@@ -47,11 +48,24 @@ def _worker_facing_messages() -> set[str]:
     return messages_in(WORKER_FACING)
 
 
+def _all_messages() -> set[str]:
+    return messages_in(("portal/", "templates/"))
+
+
 def test_every_worker_facing_message_has_a_compiled_spanish_translation():
     with open(ROOT / "portal/translations/es/LC_MESSAGES/messages.mo", "rb") as handle:
         catalog = read_mo(handle)
     messages = _worker_facing_messages()
     assert len(messages) > 60
+    missing = sorted(m for m in messages if not (catalog.get(m) and catalog.get(m).string))
+    assert missing == [], "run `make i18n-extract`, translate, then `make i18n-compile`"
+
+
+def test_every_staff_message_has_a_compiled_spanish_translation_too():
+    with open(ROOT / "portal/translations/es/LC_MESSAGES/messages.mo", "rb") as handle:
+        catalog = read_mo(handle)
+    messages = _all_messages()
+    assert len(messages) > 1000
     missing = sorted(m for m in messages if not (catalog.get(m) and catalog.get(m).string))
     assert missing == [], "run `make i18n-extract`, translate, then `make i18n-compile`"
 
@@ -62,12 +76,15 @@ def test_spanish_translations_keep_every_placeholder():
         catalog = read_mo(handle)
     placeholder = re.compile(r"%\((\w+)\)[sd]")
     wrong = []
-    for message in _worker_facing_messages():
+    for message in _all_messages():
         translated = catalog.get(message)
         if translated is None or not translated.string:
             continue
-        plural = isinstance(translated.string, (tuple, list))
-        forms = translated.string if plural else [translated.string]
-        if any(set(placeholder.findall(message)) != set(placeholder.findall(f)) for f in forms):
+        if isinstance(translated.string, (tuple, list)):
+            # a plural: each form uses the names of the English singular or plural, no others
+            names = {name for text in translated.id for name in placeholder.findall(text)}
+            if any(not set(placeholder.findall(form)) <= names for form in translated.string):
+                wrong.append(message)
+        elif set(placeholder.findall(message)) != set(placeholder.findall(translated.string)):
             wrong.append(message)
     assert wrong == []
