@@ -22,20 +22,22 @@ run: $(STAMP)
 	PORTAL_ENV=development $(BIN)/flask --app wsgi portal init
 	PORTAL_ENV=development $(BIN)/python -m portal.ops.devserver --host $(HOST) --port $(PORT)
 
-## make test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set (the
-## browser journeys run in the SQLite pass only: they drive the same views the PostgreSQL pass tests)
+## make test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set. The
+## PostgreSQL pass runs every test that reaches a database (tests/conftest.py deselects the rest);
+## the browser journeys run in the SQLite pass only: they drive the views the PostgreSQL pass tests.
+## TEST_SCREENSHOTS=1 saves the journeys' screenshots under test-artifacts/.
 test: test-sqlite test-postgresql
 
 # test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs in this process
 TEST_WORKERS ?= auto
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 test-postgresql: $(STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$TEST_DATABASE_URL), browser journeys aside"; \
-		$(BIN)/pytest -n $(TEST_WORKERS) --db=postgresql -m "not browser"; \
+		$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --db=postgresql -m "not browser"; \
 	else \
 		echo "== PostgreSQL pass skipped: TEST_DATABASE_URL is not set"; \
 	fi

@@ -98,6 +98,21 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"closecall database: {config.getoption('--db')}"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs the tests that reach a database; the others (catalogues, clocks,
+    image cleaning, pure rules) answer the same whatever the database, and ran in the first
+    pass. They are deselected here, and counted as such in the summary."""
+    if config.getoption("--db") != "postgresql":
+        return
+    kept, left = [], []
+    for item in items:
+        reaches = "database_url" in getattr(item, "fixturenames", ())
+        (kept if reaches else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -3,6 +3,7 @@ wrong in their pages, screenshots for people to look at, layout checks."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -140,8 +141,11 @@ def phone_options(locale: str = "en-US") -> dict[str, object]:
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-def screenshot(page, name: str) -> Path:
-    """Save the whole page into test-artifacts/screenshots/ (gitignored) for a person to look at."""
+def screenshot(page, name: str) -> Path | None:
+    """Save the whole page into test-artifacts/screenshots/ (gitignored) for a person to look
+    at — when TEST_SCREENSHOTS=1: encoding 40 full pages was a tenth of the browser tests."""
+    if os.environ.get("TEST_SCREENSHOTS") != "1":
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

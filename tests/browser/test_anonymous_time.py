@@ -256,7 +256,10 @@ def test_no_staff_channel_gives_an_anonymous_reports_time_to_better_than_the_hou
     anonymous_row = rows[str(anonymous)]
     assert anonymous_row["Submitted"].endswith(":00")
     _no_minute("CSV row", str(anonymous_row))
-    assert MINUTE_TIME.search(rows[str(named_1)]["Submitted"])  # the named keep their minute
+    with app.app_context():
+        named_minute = db.session.get(Report, named_1).created_at.minute
+    if named_minute:  # the named keep their minute (unless it happens to be :00)
+        assert MINUTE_TIME.search(rows[str(named_1)]["Submitted"])
 
     # outbox → mail and webhook, headers included
     deliver(app)
