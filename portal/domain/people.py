@@ -297,10 +297,12 @@ def check_new_password(password: str, again: str) -> None:
         raise PeopleError(_l("The two passwords are not the same."))
 
 
-def join(link_token: str, password: str, again: str) -> User | None:
-    """The invitee chooses their password: the link is spent and the account can sign in.
+def _spend_for_password(
+    link_token: str, purpose: LinkPurpose, password: str, again: str
+) -> User | None:
+    """Spend a one-time link on a new password (which ends every session of the account).
     None when the link does not work (forged, replaced, used, expired, account deactivated)."""
-    link = links.find(link_token, LinkPurpose.INVITATION)
+    link = links.find(link_token, purpose)
     if link is None:
         return None
     check_new_password(password, again)
@@ -308,6 +310,14 @@ def join(link_token: str, password: str, again: str) -> User | None:
     if not links.use(link):
         return None
     user.set_password(password)
+    return user
+
+
+def join(link_token: str, password: str, again: str) -> User | None:
+    """The invitee chooses their password: the link is spent and the account can sign in."""
+    user = _spend_for_password(link_token, LinkPurpose.INVITATION, password, again)
+    if user is None:
+        return None
     user.last_login_at = utcnow()
     account_mail.forget_links(user, account_mail.INVITATION)
     record(user, user, "joined", None, None)
@@ -329,14 +339,9 @@ def request_reset(email: str) -> None:
 def reset_password(link_token: str, password: str, again: str) -> User | None:
     """A new password through a reset link: the link is spent and every session of the
     account ends. None when the link does not work."""
-    link = links.find(link_token, LinkPurpose.RESET)
-    if link is None:
+    user = _spend_for_password(link_token, LinkPurpose.RESET, password, again)
+    if user is None:
         return None
-    check_new_password(password, again)
-    user = link.user
-    if not links.use(link):
-        return None
-    user.set_password(password)  # also ends every session
     account_mail.forget_links(user, account_mail.PASSWORD_RESET)
     record(user, user, "password_reset", None, None)
     return user
