@@ -61,12 +61,6 @@ def test_labels_and_clocks_turn_only_on_the_hour_whatever_the_minute(minute):
     assert changes and all(step % 60 == 0 for step in changes)
 
 
-def test_in_words_gives_the_hour_of_an_anonymous_report_and_the_minute_of_a_named_one():
-    assert hours.in_words(MADE, True, "UTC") == "Fri 27 Nov 19:00-20:00"
-    assert hours.in_words(MADE, False, "UTC") == "Fri 27 Nov 19:13"
-    assert hours.in_words(MADE, True, "Europe/Madrid") == "Fri 27 Nov 20:00-21:00"
-
-
 def test_an_anonymous_report_is_stored_at_its_hour(app, world):
     rid = new_report(app, world.location_a, at=MADE)
     named = new_report(app, world.location_a, name="Ana", at=MADE)

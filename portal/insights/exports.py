@@ -27,9 +27,8 @@ from portal.indicators import scope as scopes
 from portal.indicators.csvsafe import safe_cell
 from portal.indicators.sql import in_scope
 from portal.insights import bp
-from portal.lib import hours, sla
+from portal.lib import dates, hours, sla
 from portal.lib.lazytext import lazy_gettext as _l
-from portal.lib.timeutil import to_local
 from portal.models import (
     ActionStatus,
     Asset,
@@ -57,11 +56,11 @@ class Clock:
 
     def minute(self, moment: datetime | None, zone: str) -> str:
         """ "YYYY-MM-DD HH:MM" at the site, or "" for no time."""
-        return to_local(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return dates.export_moment(moment, zone)
 
     def hour(self, moment: datetime, zone: str) -> str:
         """ "YYYY-MM-DD HH:00" at the site: the hour only."""
-        return to_local(moment, zone).strftime("%Y-%m-%d %H:00")
+        return dates.export_moment(moment, zone, anonymous=True)
 
     def today(self, zone: str) -> date:
         """The calendar day now at the site (due dates are site days)."""
@@ -132,7 +131,7 @@ ACTION_COLUMNS: tuple[CsvColumn, ...] = (
     (_l("Description"), lambda r, c: r.description),
     (_l("Level of control"), lambda r, c: labels.label(labels.CONTROL_LEVEL, r.control_level)),
     (_l("Owner"), lambda r, c: r.owner),
-    (_l("Due"), lambda r, c: r.due_on.isoformat()),
+    (_l("Due"), lambda r, c: dates.export_day(r.due_on)),
     (_l("Status"), lambda r, c: labels.label(labels.ACTION_STATUS, r.status)),
     (_l("Days overdue"), _days_overdue),
     (_l("Created"), lambda r, c: c.minute(r.created_at, r.zone)),

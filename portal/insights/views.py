@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import render_template, request
-from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from portal.domain import labels
 from portal.indicators import privacy
 from portal.indicators import scope as scopes
 from portal.insights import bp, pages
+from portal.lib import dates
 
 
 @bp.app_template_filter("percent")
@@ -56,4 +56,4 @@ def _helpers() -> dict[str, object]:
 
 @bp.app_template_filter("format_day")
 def _format_day(value: date | datetime) -> str:
-    return format_date(value, "d MMM yyyy")
+    return dates.day(value)

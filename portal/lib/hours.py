@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from portal.lib.timeutil import to_local
-
 HOUR = timedelta(hours=1)
 
 
@@ -41,13 +39,3 @@ def age(moment: datetime, anonymous: bool, now: datetime) -> timedelta:
     """How long ago a report was made, counted from the moment anyone may know: an anonymous
     report's age (its labels, its acknowledgement clock) turns only on hour boundaries."""
     return max(now - known_at(moment, anonymous), timedelta(0))
-
-
-def in_words(moment: datetime, anonymous: bool, timezone: str) -> str:
-    """A report's moment in plain text for staff messages, in the site's zone: "Fri 27 Nov
-    05:29" when named, "Fri 27 Nov 05:00-06:00" when anonymous."""
-    start = to_local(known_at(moment, anonymous), timezone)
-    if not anonymous:
-        return f"{start:%a %d %b %H:%M}"
-    end = to_local(known_at(moment, anonymous) + HOUR, timezone)
-    return f"{start:%a %d %b %H:%M}-{end:%H:%M}"

@@ -8,15 +8,18 @@ caller's commit makes the event and its notifications durable together, and the 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from portal.extensions import db
+from portal.lib import dates
 from portal.lib.timeutil import utcnow
 from portal.models import (
     CorrectiveAction,
@@ -40,6 +43,11 @@ EARLY_HIPO = (timedelta(minutes=5), timedelta(minutes=15))
 class Recipient:
     channel: str  # Delivery.EMAIL or Delivery.WEBHOOK
     target: str  # an address or a URL
+    language: str | None = None  # a staff member's saved language; None: the portal's first
+
+
+# what a message says, as (subject, body), written in the language in force when it is called
+Letter = tuple[str, str]
 
 
 def link(path: str) -> str:
@@ -63,38 +71,55 @@ def looks_high_potential(report: Report) -> bool:
     )
 
 
+def in_languages(write: Callable[[], Letter]) -> Callable[[str | None], Letter]:
+    """`write` called once per language asked for, with that language in force (a person's
+    saved language; the portal's first language for addresses and webhooks)."""
+    written: dict[str, Letter] = {}
+
+    def letter(language: str | None) -> Letter:
+        language = language or current_app.config["LANGUAGES"][0]
+        if language not in written:
+            with force_locale(language):
+                written[language] = write()
+        return written[language]
+
+    return letter
+
+
 def queue(
     kind: str,
     recipients: Iterable[Recipient],
     *,
-    subject: str,
-    body: str,
+    write: Callable[[], Letter],
     report: Report | None = None,
-    payload: dict[str, Any] | None = None,
+    payload: Callable[[Letter], dict[str, Any]] | None = None,
     dedupe_key: str | None = None,
     dated: datetime | None = None,
     send_at: datetime | None = None,
 ) -> list[OutboxMessage]:
-    """Add one outbox row per distinct recipient to the current transaction. `dated` is the
-    message's date (its Date header), `send_at` the first moment the sender may deliver it:
-    both now unless said otherwise."""
+    """Add one outbox row per distinct recipient to the current transaction, each written in
+    the recipient's language (`write`, see in_languages). `dated` is the message's date (its
+    Date header), `send_at` the first moment the sender may deliver it: both now unless said
+    otherwise. Webhooks carry `payload` of the letter in the portal's first language."""
     now = utcnow()
     dated, send_at = dated or now, send_at or now
+    letter = in_languages(write)
     messages = []
-    seen: set[Recipient] = set()
+    seen: set[tuple[str, str]] = set()
     for recipient in recipients:
-        if recipient in seen or not recipient.target:
+        if (recipient.channel, recipient.target) in seen or not recipient.target:
             continue
-        seen.add(recipient)
-        key = full_dedupe_key(dedupe_key, recipient) if dedupe_key else None
+        seen.add((recipient.channel, recipient.target))
+        subject, body = letter(recipient.language)
+        webhook = recipient.channel == Delivery.WEBHOOK
         message = OutboxMessage(
             kind=kind,
             channel=recipient.channel,
             recipient=recipient.target,
             subject=subject[:300],
             body=body,
-            payload=payload if recipient.channel == Delivery.WEBHOOK else None,
-            dedupe_key=key,
+            payload=payload(letter(None)) if webhook and payload else None,
+            dedupe_key=full_dedupe_key(dedupe_key, recipient) if dedupe_key else None,
             report_id=report.id if report is not None else None,
             created_at=dated,
             next_attempt_at=send_at,
@@ -116,7 +141,8 @@ def site_staff(site_id: int, roles: set[Role]) -> list[User]:
 
 
 def emails(users: Iterable[User]) -> list[Recipient]:
-    return [Recipient(Delivery.EMAIL.value, user.email) for user in users]
+    """Staff as email recipients, each to be written to in their saved language."""
+    return [Recipient(Delivery.EMAIL.value, user.email, user.language) for user in users]
 
 
 def site_recipients(site_id: int, *, high_potential: bool) -> list[Recipient]:
@@ -132,25 +158,53 @@ def site_recipients(site_id: int, *, high_potential: bool) -> list[Recipient]:
     ]
 
 
-def _report_payload(kind: str, report: Report, text: str) -> dict[str, Any]:
-    return {
-        "event": kind,
-        "text": text,
-        "report": {
-            "id": report.id,
-            "site": report.site.name if report.site else None,
-            "location": report.location.name if report.location else None,
-            "status": report.status,
-            "high_potential": looks_high_potential(report),
-            "url": report_link(report),
-        },
-    }
+def _report_payload(kind: str, report: Report) -> Callable[[Letter], dict[str, Any]]:
+    """A webhook's JSON: the event, the letter's subject as its text, the report's facts."""
+
+    def payload(letter: Letter) -> dict[str, Any]:
+        return {
+            "event": kind,
+            "text": letter[0],
+            "report": {
+                "id": report.id,
+                "site": report.site.name if report.site else None,
+                "location": report.location.name if report.location else None,
+                "status": report.status,
+                "high_potential": looks_high_potential(report),
+                "url": report_link(report),
+            },
+        }
+
+    return payload
 
 
 def early_delay() -> timedelta:
     """A random wait within EARLY_HIPO, to the second."""
     low, high = EARLY_HIPO
     return low + timedelta(seconds=secrets.randbelow(int((high - low).total_seconds()) + 1))
+
+
+def _subject(text: str) -> str:
+    return f"[{PRODUCT}] {text}"
+
+
+def _submitted_letter(report: Report) -> Letter:
+    place = {"location": report.location.name, "site": report.site.name}
+    if looks_high_potential(report):
+        subject = _("HIGH-POTENTIAL New near miss at %(location)s (%(site)s)", **place)
+    else:
+        subject = _("New near miss at %(location)s (%(site)s)", **place)
+    body = (
+        _("A near miss was reported at %(location)s, %(site)s.", **place)
+        + "\n\n"
+        + _("What happened:")
+        + f"\n{report.what_happened}\n\n"
+        + _("Please acknowledge it within the day: %(link)s", link=report_link(report))
+        + "\n"
+    )
+    if looks_high_potential(report):
+        body += "\n" + _("High-potential: it could have caused a serious injury or worse.") + "\n"
+    return _subject(subject), body
 
 
 def report_submitted(report: Report) -> list[OutboxMessage]:
@@ -162,22 +216,16 @@ def report_submitted(report: Report) -> list[OutboxMessage]:
     (EARLY_HIPO), dated to the start of the hour (docs/decisions.md, "Anonymous in time")."""
     db.session.flush()  # the report's id goes into the link
     high_potential = looks_high_potential(report)
-    flag = "HIGH-POTENTIAL " if high_potential else ""
-    subject = f"[{PRODUCT}] {flag}New near miss at {report.location.name} ({report.site.name})"
-    body = (
-        f"A near miss was reported at {report.location.name}, {report.site.name}.\n\n"
-        f"What happened:\n{report.what_happened}\n\n"
-        f"Please acknowledge it within the day: {report_link(report)}\n"
-    )
-    if high_potential:
-        body += "\nHigh-potential: it could have caused a serious injury or worse.\n"
     managers = emails(site_staff(report.site_id, {Role.SAFETY_MANAGER}))
     supervisors = emails(site_staff(report.site_id, {Role.SUPERVISOR}))
     recipients = (
         managers + supervisors + site_recipients(report.site_id, high_potential=high_potential)
     )
-    payload = _report_payload("report_submitted", report, subject)
-    message = {"subject": subject, "body": body, "report": report, "payload": payload}
+    message = {
+        "write": lambda: _submitted_letter(report),
+        "report": report,
+        "payload": _report_payload("report_submitted", report),
+    }
     if not report.is_anonymous:
         return queue("report_submitted", recipients, **message)
     early: list[OutboxMessage] = []
@@ -197,18 +245,26 @@ def report_submitted(report: Report) -> list[OutboxMessage]:
     return early + batched
 
 
+def _what_happened(report: Report) -> str:
+    return _("What happened:") + f"\n{report.what_happened}\n\n{report_link(report)}\n"
+
+
 def report_assigned(report: Report, by: User) -> list[OutboxMessage]:
     """A report given to an owner → that owner (not when they took it themselves)."""
     if report.owner is None or report.owner.id == by.id:
         return []
-    subject = f"[{PRODUCT}] Report #{report.id} is yours: {report.location.name}"
-    body = (
-        f"You were made the owner of report #{report.id} at {report.location.name}, "
-        f"{report.site.name}.\n\nWhat happened:\n{report.what_happened}\n\n{report_link(report)}\n"
-    )
-    return queue(
-        "report_assigned", emails([report.owner]), subject=subject, body=body, report=report
-    )
+    facts = {"id": report.id, "location": report.location.name, "site": report.site.name}
+
+    def write() -> Letter:
+        subject = _("Report #%(id)d is yours: %(location)s", **facts)
+        body = (
+            _("You were made the owner of report #%(id)d at %(location)s, %(site)s.", **facts)
+            + "\n\n"
+            + _what_happened(report)
+        )
+        return _subject(subject), body
+
+    return queue("report_assigned", emails([report.owner]), write=write, report=report)
 
 
 def action_assigned(action: CorrectiveAction, by: User) -> list[OutboxMessage]:
@@ -217,40 +273,59 @@ def action_assigned(action: CorrectiveAction, by: User) -> list[OutboxMessage]:
         return []
     db.session.flush()
     report = action.report
-    subject = (
-        f"[{PRODUCT}] Action for report #{report.id} due {action.due_on:%d %b %Y}: "
-        f"{action.description[:80]}"
-    )
-    body = (
-        f"You own a corrective action for report #{report.id} at {report.location.name}, "
-        f"{report.site.name}.\n\nAction: {action.description}\n"
-        f"Due: {action.due_on:%A %d %B %Y}\n\n{report_link(report)}\n"
-    )
-    return queue(
-        "action_assigned", emails([action.owner]), subject=subject, body=body, report=report
-    )
+
+    def write() -> Letter:
+        due = dates.day(action.due_on)
+        subject = _(
+            "Action for report #%(id)d due %(due)s: %(action)s",
+            id=report.id,
+            due=due,
+            action=action.description[:80],
+        )
+        body = (
+            _(
+                "You own a corrective action for report #%(id)d at %(location)s, %(site)s.",
+                id=report.id,
+                location=report.location.name,
+                site=report.site.name,
+            )
+            + "\n\n"
+            + _("Action: %(action)s", action=action.description)
+            + "\n"
+            + _("Due: %(due)s", due=due)
+            + f"\n\n{report_link(report)}\n"
+        )
+        return _subject(subject), body
+
+    return queue("action_assigned", emails([action.owner]), write=write, report=report)
 
 
 def report_flagged_high_potential(report: Report, by: User) -> list[OutboxMessage]:
     """A report rated high-potential at triage → the site's safety managers (not the rater)
     and the site's high-potential recipients: these are reviewed separately and faster."""
-    subject = (
-        f"[{PRODUCT}] HIGH-POTENTIAL: report #{report.id} at {report.location.name} "
-        f"({report.site.name})"
-    )
-    body = (
-        f"{by.name} rated report #{report.id} at {report.location.name}, {report.site.name} "
-        f"as high-potential (severity potential {report.severity}).\n\n"
-        f"What happened:\n{report.what_happened}\n\n{report_link(report)}\n"
-    )
+    facts = {"id": report.id, "location": report.location.name, "site": report.site.name}
+
+    def write() -> Letter:
+        subject = _("HIGH-POTENTIAL: report #%(id)d at %(location)s (%(site)s)", **facts)
+        body = (
+            _(
+                "%(name)s rated report #%(id)d at %(location)s, %(site)s as high-potential "
+                "(severity potential %(severity)s).",
+                name=by.name,
+                severity=report.severity,
+                **facts,
+            )
+            + "\n\n"
+            + _what_happened(report)
+        )
+        return _subject(subject), body
+
     managers = [u for u in site_staff(report.site_id, {Role.SAFETY_MANAGER}) if u.id != by.id]
     extra = site_recipients(report.site_id, high_potential=True)
-    payload = _report_payload("report_high_potential", report, subject)
     return queue(
         "report_high_potential",
         emails(managers) + extra,
-        subject=subject,
-        body=body,
+        write=write,
         report=report,
-        payload=payload,
+        payload=_report_payload("report_high_potential", report),
     )

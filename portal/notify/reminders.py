@@ -12,10 +12,13 @@ stored between our check and our insert is caught as an IntegrityError in a save
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -23,7 +26,7 @@ from sqlalchemy.orm import joinedload
 from portal.database import begin_write, queued_writes
 from portal.domain import steps
 from portal.extensions import db
-from portal.lib import hours as hours_rule
+from portal.lib import dates
 from portal.lib.sla import site_today
 from portal.lib.timeutil import utcnow
 from portal.models import (
@@ -39,7 +42,7 @@ from portal.models import (
     user_sites,
 )
 from portal.notify import announce
-from portal.notify.announce import PRODUCT, Recipient
+from portal.notify.announce import PRODUCT, Letter, Recipient
 
 DIGEST_DAYS = 2
 KEY_CHUNK = 500
@@ -67,8 +70,7 @@ class Draft:
 
     kind: str
     recipients: list[Recipient]
-    subject: str
-    body: str
+    write: Callable[[], Letter]  # (subject, body) in the language in force
     dedupe_key: str
     report: Report | None = None
 
@@ -131,8 +133,7 @@ def _queue_once(drafts: list[Draft], stats: ReminderStats) -> list[tuple[Draft, 
                 announce.queue(
                     draft.kind,
                     fresh,
-                    subject=draft.subject,
-                    body=draft.body,
+                    write=draft.write,
                     report=draft.report,
                     dedupe_key=draft.dedupe_key,
                 )
@@ -175,21 +176,49 @@ def _open_actions_due_by(last_day: date) -> list[CorrectiveAction]:
 def _when(action: CorrectiveAction, today: date) -> str:
     days = (action.due_on - today).days
     if days < 0:
-        return f"OVERDUE since {action.due_on:%a %d %b}"
+        return _("OVERDUE since %(day)s", day=dates.day(action.due_on))
     if days == 0:
-        return "Due today"
+        return _("Due today")
     if days == 1:
-        return "Due tomorrow"
-    return f"Due {action.due_on:%a %d %b}"
+        return _("Due tomorrow")
+    return _("Due %(day)s", day=dates.day(action.due_on))
 
 
 def _action_line(action: CorrectiveAction, today: date) -> str:
     report = action.report
+    where = _(
+        "report #%(id)d at %(location)s, %(site)s",
+        id=report.id,
+        location=report.location.name,
+        site=report.site.name,
+    )
     return (
         f"- {_when(action, today)}: {action.description}\n"
-        f"  report #{report.id} at {report.location.name}, {report.site.name}\n"
+        f"  {where}\n"
         f"  {announce.report_link(report)}\n"
     )
+
+
+def _digest(owner: User, actions: list[CorrectiveAction], today: dict[int, date]) -> Letter:
+    overdue = sum(action.due_on < today[action.site_id] for action in actions)
+    subject = _(
+        "Your actions: %(overdue)d overdue, %(soon)d due soon",
+        overdue=overdue,
+        soon=len(actions) - overdue,
+    )
+    lines = "\n".join(_action_line(action, today[action.site_id]) for action in actions)
+    body = (
+        _("Hello %(name)s,", name=owner.name)
+        + "\n\n"
+        + _(
+            "The corrective actions you own that are overdue or due within %(days)d days:",
+            days=DIGEST_DAYS,
+        )
+        + f"\n\n{lines}\n"
+        + _("Mark an action done on its report once the change is in place.")
+        + "\n"
+    )
+    return f"[{PRODUCT}] {subject}", body
 
 
 def digests(today: dict[int, date]) -> list[Draft]:
@@ -208,17 +237,9 @@ def digests(today: dict[int, date]) -> list[Draft]:
             continue
         # one digest per owner per day: the day at the lowest-numbered site of their actions
         day = today[min(action.site_id for action in actions)]
-        overdue = sum(action.due_on < today[action.site_id] for action in actions)
-        subject = f"[{PRODUCT}] Your actions: {overdue} overdue, {len(actions) - overdue} due soon"
-        lines = "\n".join(_action_line(action, today[action.site_id]) for action in actions)
-        body = (
-            f"Hello {owner.name},\n\nThe corrective actions you own that are overdue or due "
-            f"within {DIGEST_DAYS} days:\n\n{lines}\n"
-            "Mark an action done on its report once the change is in place.\n"
-        )
-        drafts.append(
-            Draft("digest", announce.emails([owner]), subject, body, f"digest:{owner.id}:{day}")
-        )
+        write = partial(_digest, owner, actions, today)
+        key = f"digest:{owner.id}:{day}"
+        drafts.append(Draft("digest", announce.emails([owner]), write, key))
     return drafts
 
 
@@ -270,24 +291,49 @@ def escalations(moment: datetime) -> list[Draft]:
     admins = _admins() if any(r.site_id not in managers for r in reports) else []
     drafts = []
     for report in reports:
-        # from the moment staff may know: an anonymous report's hour, never its minute
-        waited = int(report.age(moment).total_seconds() // 3600)
-        made = hours_rule.in_words(report.created_at, report.is_anonymous, report.site.timezone)
-        flag = "HIGH-POTENTIAL " if announce.looks_high_potential(report) else ""
-        subject = (
-            f"[{PRODUCT}] {flag}Not acknowledged after {waited} h: report #{report.id} "
-            f"at {report.location.name} ({report.site.name})"
-        )
-        body = (
-            f"Report #{report.id} at {report.location.name}, {report.site.name}, was made "
-            f"{made} and nobody has acknowledged it yet (the limit is "
-            f"{hours} hours).\n\nWhat happened:\n{report.what_happened}\n\n"
-            f"Acknowledge it, so the reporter knows it was seen: {announce.report_link(report)}\n"
-        )
         to = managers.get(report.site_id) or admins
         key = f"escalation:report:{report.id}"
-        drafts.append(Draft("escalation", announce.emails(to), subject, body, key, report))
+        write = partial(_escalation, report, moment, hours)
+        drafts.append(Draft("escalation", announce.emails(to), write, key, report))
     return drafts
+
+
+def _escalation(report: Report, moment: datetime, hours: int) -> Letter:
+    # from the moment staff may know: an anonymous report's hour, never its minute
+    waited = int(report.age(moment).total_seconds() // 3600)
+    made = dates.report_moment(report.created_at, report.is_anonymous, report.site.timezone)
+    facts = {"id": report.id, "location": report.location.name, "site": report.site.name}
+    if announce.looks_high_potential(report):
+        subject = _(
+            "HIGH-POTENTIAL not acknowledged after %(hours)d h: report #%(id)d at "
+            "%(location)s (%(site)s)",
+            hours=waited,
+            **facts,
+        )
+    else:
+        subject = _(
+            "Not acknowledged after %(hours)d h: report #%(id)d at %(location)s (%(site)s)",
+            hours=waited,
+            **facts,
+        )
+    body = (
+        _(
+            "Report #%(id)d at %(location)s, %(site)s, was made %(made)s and nobody has "
+            "acknowledged it yet (the limit is %(limit)d hours).",
+            made=made,
+            limit=hours,
+            **facts,
+        )
+        + "\n\n"
+        + _("What happened:")
+        + f"\n{report.what_happened}\n\n"
+        + _(
+            "Acknowledge it, so the reporter knows it was seen: %(link)s",
+            link=announce.report_link(report),
+        )
+        + "\n"
+    )
+    return f"[{PRODUCT}] {subject}", body
 
 
 def hipo_overdue(today: dict[int, date]) -> list[Draft]:
@@ -310,19 +356,36 @@ def hipo_overdue(today: dict[int, date]) -> list[Draft]:
     admins = announce.emails(_admins()) if overdue else []
     drafts = []
     for action in overdue:
-        report = action.report
-        days = (today[action.site_id] - action.due_on).days
-        subject = (
-            f"[{PRODUCT}] Overdue {days} d on HIGH-POTENTIAL report #{report.id}: "
-            f"{action.description[:80]}"
-        )
-        body = (
-            f"A corrective action on a high-potential report is overdue.\n\n"
-            f"Report #{report.id} at {report.location.name}, {report.site.name}\n"
-            f"Action: {action.description}\nOwner: {action.owner.name}\n"
-            f"Due: {action.due_on:%a %d %b %Y} ({days} days ago)\n\n"
-            f"{announce.report_link(report)}\n"
-        )
         key = f"hipo-overdue:action:{action.id}"
-        drafts.append(Draft("hipo_overdue", admins, subject, body, key, report))
+        write = partial(_hipo_overdue, action, today[action.site_id])
+        drafts.append(Draft("hipo_overdue", admins, write, key, action.report))
     return drafts
+
+
+def _hipo_overdue(action: CorrectiveAction, today: date) -> Letter:
+    report = action.report
+    days = (today - action.due_on).days
+    subject = _(
+        "Overdue %(days)d d on HIGH-POTENTIAL report #%(id)d: %(action)s",
+        days=days,
+        id=report.id,
+        action=action.description[:80],
+    )
+    body = (
+        _("A corrective action on a high-potential report is overdue.")
+        + "\n\n"
+        + _(
+            "Report #%(id)d at %(location)s, %(site)s",
+            id=report.id,
+            location=report.location.name,
+            site=report.site.name,
+        )
+        + "\n"
+        + _("Action: %(action)s", action=action.description)
+        + "\n"
+        + _("Owner: %(name)s", name=action.owner.name)
+        + "\n"
+        + _("Due: %(due)s (%(days)d days ago)", due=dates.day(action.due_on), days=days)
+        + f"\n\n{announce.report_link(report)}\n"
+    )
+    return f"[{PRODUCT}] {subject}", body

@@ -8,12 +8,11 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import url_for
-from flask_babel import format_date
 
 from portal.domain import labels, loop, steps
 from portal.domain.owners import owners_for
 from portal.domain.steps import ActionStep, Step
-from portal.lib import sla
+from portal.lib import dates, sla
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report, User
@@ -59,7 +58,7 @@ def site_today(report: Report) -> date:
 
 def day(value: date) -> str:
     """A due date as staff read it (the date is already the site's calendar day)."""
-    return format_date(value, "medium")
+    return dates.day(value)
 
 
 def _buttons(action: CorrectiveAction, user: User, back: str) -> list[Button]:

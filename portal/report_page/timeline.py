@@ -6,9 +6,9 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal.lib import dates
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Message, Report, ReportEvent
-from portal.web.pages import hour_range, local_time
 
 LABELS = {
     "submitted": _l("Report submitted"),
@@ -146,9 +146,7 @@ def _message_entry(kind: str, message: Message, coarse: bool) -> Entry:
 
 def entry_time(entry: Entry, timezone: str) -> str:
     """When an entry happened, as precisely as the reporter's anonymity allows."""
-    if entry.coarse:
-        return hour_range(entry.at, timezone)
-    return local_time(entry.at, timezone, "short")
+    return dates.report_moment(entry.at, entry.coarse, timezone)
 
 
 def who_changed(report: Report) -> str:

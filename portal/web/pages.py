@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Flask, render_template, request
-from flask_babel import format_date, format_datetime, format_time
 
-from portal.lib.timeutil import to_local
+from portal.lib import dates
 
 
 def is_fragment_request() -> bool:
@@ -25,30 +24,14 @@ def render(page: str, fragment: str, **context: object) -> str:
     return render_template(fragment if is_fragment_request() else page, **context)
 
 
-def local_time(moment: datetime | None, timezone: str = "UTC", style: str = "medium") -> str:
-    """A stored UTC time shown in the site's zone, in the page's language."""
-    if moment is None:
-        return ""
-    return format_datetime(to_local(moment, timezone), style, rebase=False)
-
-
-def hour_range(moment: datetime, timezone: str) -> str:
-    """A stored UTC time as the hour it fell in, in the site's zone (14:00 to 15:00)."""
-    local = to_local(moment, timezone).replace(minute=0, second=0, microsecond=0)
-    day = format_date(local, "medium", rebase=False)
-    start = format_time(local, "HH:mm", rebase=False)
-    end = format_time(local + timedelta(hours=1), "HH:mm", rebase=False)
-    return f"{day}, {start}\u2013{end}"  # an en dash between the hours
-
-
 def report_time(report: object) -> str:
     """When a report was made, in its site's zone; for an anonymous one only to the hour,
     so a shift roster cannot single out who was there at that minute (Report.known_at)."""
-    moment = report.known_at  # type: ignore[attr-defined]
-    timezone = report.site.timezone  # type: ignore[attr-defined]
-    if not report.is_anonymous:  # type: ignore[attr-defined]
-        return local_time(moment, timezone, "short")
-    return hour_range(moment, timezone)
+    return dates.report_moment(
+        report.known_at,  # type: ignore[attr-defined]
+        report.is_anonymous,  # type: ignore[attr-defined]
+        report.site.timezone,  # type: ignore[attr-defined]
+    )
 
 
 def iso_time(moment: datetime, coarse: bool = False) -> str:
@@ -66,7 +49,9 @@ def healthz() -> tuple[str, int, dict[str, str]]:
 
 def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
-    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_time"] = dates.moment
+    app.jinja_env.filters["day"] = dates.day
+    app.jinja_env.filters["month"] = dates.month
     app.jinja_env.filters["report_time"] = report_time
     app.jinja_env.filters["iso_time"] = iso_time
     app.jinja_env.globals["is_fragment_request"] = is_fragment_request

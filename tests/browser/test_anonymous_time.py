@@ -289,7 +289,7 @@ def test_no_staff_channel_gives_an_anonymous_reports_time_to_better_than_the_hou
             )
         )
         assert escalation is not None
-        assert re.search(r"\d\d:00-\d\d:00", escalation.body)
+        assert re.search(r"\d{1,2}:00\u202f[AP]M \u2013 \d{1,2}:00\u202f[AP]M", escalation.body)
         _no_minute("escalation", f"{escalation.subject}\n{escalation.body}")
 
     # insights: the supervisor's week lists it by the hour; no small group comes back by

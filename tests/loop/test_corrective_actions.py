@@ -275,7 +275,7 @@ def test_an_action_given_to_someone_else_is_queued_for_them_in_the_same_transact
         select(OutboxMessage).where(OutboxMessage.kind == "action_assigned")
     ).all()
     assert [row.recipient for row in rows] == [ctx.world.supervisor_a.email]
-    assert "due 08 Dec 2026" in rows[0].subject
+    assert "due Dec 8, 2026" in rows[0].subject
 
 
 def test_a_failed_change_leaves_no_event_and_no_mail(ctx):

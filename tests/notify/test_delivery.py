@@ -102,7 +102,7 @@ def test_a_new_action_mails_its_owner_with_the_due_date(app, world, mailbox):
     assert deliver(app).sent == 1
     (message,) = mailbox.messages
     assert message["To"] == "sup.a@test.example"
-    assert f"due {due:%d %b %Y}" in str(message["Subject"])
+    assert f"due {due:%b} {due.day}, {due.year}" in str(message["Subject"])
     assert "Fit a guard rail along the walkway" in message.get_content()
 
 

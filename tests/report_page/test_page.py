@@ -32,7 +32,7 @@ def test_an_anonymous_report_is_timed_only_to_the_hour(app, world, signed_in):
     made = make_report(app, world, at=MOMENT)
     html = signed_in("safety").get(f"/reports/{made.id}").get_data(as_text=True)
     assert "Anonymous" in html
-    assert "14:00\u201315:00" in html
+    assert "2:00\u202fPM \u2013 3:00\u202fPM" in html
     assert ":37" not in html  # not in the header, not on the timeline either
 
 
@@ -40,7 +40,7 @@ def test_a_named_report_shows_the_minute_in_the_sites_zone(app, world, signed_in
     made = make_report(app, world, name="Ana Ruiz", at=MOMENT)
     html = signed_in("safety").get(f"/reports/{made.id}").get_data(as_text=True)
     assert "2:37\u202fPM" in html or "2:37 PM" in html
-    assert "14:00\u201315:00" not in html
+    assert "2:00\u202fPM \u2013 3:00\u202fPM" not in html
 
 
 def test_triage_fields_are_shown_read_only(app, world, signed_in):

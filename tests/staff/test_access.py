@@ -96,5 +96,5 @@ def test_an_anonymous_report_shows_its_time_only_to_the_hour(app, client, world,
     login.as_(world.admin)
     html = client.get("/staff/").get_data(as_text=True)
     start = html.find("<time>")
-    assert "14:00\u201315:00" in html, html[start : start + 80]
+    assert "2:00\u202fPM \u2013 3:00\u202fPM" in html, html[start : start + 80]
     assert "14:37" not in html and "2:37" not in html
