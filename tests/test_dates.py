@@ -61,3 +61,10 @@ def test_an_anonymous_report_is_only_ever_its_hour(in_language):
 def test_nothing_to_show_is_an_empty_string(in_language):
     in_language("en")
     assert dates.day(None) == dates.moment(None) == dates.export_moment(None, "UTC") == ""
+
+
+def test_a_stored_note_shows_its_days_the_one_way(in_language):
+    in_language("es")
+    note = "2026-12-08 → 2026-12-22: Part on order 2026-13-45"
+    assert dates.days_in(note) == "8 dic 2026 → 22 dic 2026: Part on order 2026-13-45"
+    assert dates.days_in(None) is None

@@ -100,7 +100,8 @@ def add(report: Report, actor: User, new: NewAction) -> CorrectiveAction:
         updated_at=now,
     )
     report.actions.append(action)
-    note = f"{action.description} — {new.owner.name}, due {new.due_on.isoformat()}"
+    # the due date lives on the action (a later change records before → after)
+    note = f"{action.description} — {new.owner.name}"
     loop.record_action_event(
         report, actor, "action_added", action, now, note=note, public=new.visible_to_reporter
     )

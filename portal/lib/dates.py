@@ -10,6 +10,7 @@ The worker's follow-up page keeps its own shorter words (portal/followup/status.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel.dates import get_datetime_format
@@ -23,6 +24,8 @@ TIME_STYLE = "short"
 MONTH_PATTERN = "MMMM y"
 EXPORT_MOMENT = "%Y-%m-%d %H:%M"
 EXPORT_HOUR = "%Y-%m-%d %H:00"
+# a day as the timeline's stored notes carry it ("2026-12-08 → 2026-12-15: parts late")
+_STORED_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def day(value: date | datetime | None) -> str:
@@ -30,6 +33,20 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return format_date(value, DATE_STYLE)
+
+
+def days_in(text: str | None) -> str | None:
+    """A stored note with its ISO days written the one way ("Dec 8, 2026")."""
+    if not text:
+        return text
+
+    def written(match: re.Match[str]) -> str:
+        try:
+            return day(date(*(int(part) for part in match.groups())))
+        except ValueError:  # not a real day: someone's own words
+            return match.group(0)
+
+    return _STORED_DAY.sub(written, text)
 
 
 def month(value: date) -> str:

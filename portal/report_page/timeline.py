@@ -125,7 +125,7 @@ def _event_entry(event: ReportEvent, queues: dict[str, deque[Message]], coarse: 
         kind=event.kind,
         label=_label(event.kind),
         actor=event.actor.name if event.actor is not None else None,
-        note=None if body is not None and body == event.note else event.note,
+        note=None if body is not None and body == event.note else dates.days_in(event.note),
         body=body,
         coarse=coarse and event.kind in REPORTER_KINDS,
         public_action=event.public and event.action_id is not None,
