@@ -23,9 +23,9 @@ from portal.lib import params, sla
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import ActionStatus, CorrectiveAction, Report, Site, User
-from portal.web.boards import ColumnHeading
+from portal.web.boards import ColumnHeading, More
 
-BOARD_LIMIT = 25  # cards per column; more are counted and reached through the filters
+BOARD_LIMIT = 25  # cards per column at first; more are loaded in place, as many at a time
 VERIFIED_DAYS = 30
 
 OPEN = ActionStatus.OPEN.value
@@ -93,6 +93,7 @@ class Column(ColumnHeading):
 
     LABELS = COLUMN_LABELS
     KEY_FIELD = "key"
+    MORE_ENDPOINT = "closeout.column"
 
     key: str
     count: int
@@ -198,14 +199,12 @@ def heads(totals: dict[str, int]) -> list[Column]:
     return [Column(key, totals[key], [], BOARD_LIMIT) for key in COLUMNS]
 
 
-def columns(
-    user: User, filters: Filters, sites: list[Site], limit: int | None = None
-) -> list[Column]:
-    """The five columns, each with its count and its first BOARD_LIMIT cards in its order.
-
-    Overdue and due soonest first; done oldest-completed first (waiting longest to be
-    checked); verified newest first.
-    """
+def _ranked(
+    user: User, filters: Filters, sites: list[Site], first: int, last: int, key: str | None = None
+) -> dict[str, list[CorrectiveAction]]:
+    """Cards `first` to `last` of each column (of one column, `key`), in the column's order:
+    overdue and due soonest first; done oldest-completed first (waiting longest to be
+    checked); verified newest first."""
     base = _scoped(user, filters, _days(sites)).subquery()
     open_first = case((base.c.status == OPEN, base.c.due_on))
     done_first = case((base.c.status == DONE, base.c.completed_at))
@@ -214,19 +213,40 @@ def columns(
         partition_by=base.c.bucket,
         order_by=(open_first, done_first, verified_first.desc(), base.c.id),
     )
-    ranked = select(base.c.id, base.c.bucket, rank.label("rank")).subquery()
+    ranked = select(base.c.id, base.c.bucket, rank.label("rank"))
+    if key is not None:
+        ranked = ranked.where(base.c.bucket == key)
+    ranks = ranked.subquery()
     query = (
-        select(CorrectiveAction, ranked.c.bucket)
-        .join(ranked, ranked.c.id == CorrectiveAction.id)
-        .where(ranked.c.rank <= (limit or BOARD_LIMIT))
-        .order_by(ranked.c.rank)
+        select(CorrectiveAction, ranks.c.bucket)
+        .join(ranks, ranks.c.id == CorrectiveAction.id)
+        .where(ranks.c.rank.between(first, last))
+        .order_by(ranks.c.rank)
         .options(*CARD_LOADS)
     )
     cards: dict[str, list[CorrectiveAction]] = defaultdict(list)
     for action, bucket in db.session.execute(query).unique().all():
         cards[bucket].append(action)
+    return cards
+
+
+def columns(
+    user: User, filters: Filters, sites: list[Site], limit: int | None = None
+) -> list[Column]:
+    """The five columns, each with its count and its first BOARD_LIMIT cards in its order."""
+    cards = _ranked(user, filters, sites, 1, limit or BOARD_LIMIT)
     totals = counts(user, filters, sites)
     return [Column(key, totals[key], cards[key], limit or BOARD_LIMIT) for key in COLUMNS]
+
+
+def more_cards(
+    user: User, filters: Filters, sites: list[Site], key: str, shown: int
+) -> tuple[list[CorrectiveAction], More]:
+    """The next BOARD_LIMIT cards of a column after the `shown` first, and what is left."""
+    cards = _ranked(user, filters, sites, shown + 1, shown + BOARD_LIMIT, key)[key]
+    shown += len(cards)
+    remaining = max(counts(user, filters, sites)[key] - shown, 0)
+    return cards, More(Column.MORE_ENDPOINT, key, shown, remaining, BOARD_LIMIT)
 
 
 def bucket_of(action: CorrectiveAction) -> str | None:

@@ -64,6 +64,28 @@ def board_page() -> ResponseReturnValue:
     return render_template("closeout/board.html", sites=sites, owners=owners, **context)
 
 
+@bp.get(f"/columns/<any({', '.join(board.COLUMNS)}):state>")
+@login_required
+def column(state: str) -> ResponseReturnValue:
+    """The next cards of one column after the `shown` first: in place with htmx, else a page."""
+    filters = board.parse_filters(request.args, current_user)
+    shown = max(request.args.get("shown", type=int) or 0, 0)
+    sites = board.visible_sites(current_user, filters)
+    cards, more = board.more_cards(current_user, filters, sites, state, shown)
+    context = {
+        "label": board.COLUMN_LABELS[state][0],
+        "first": shown + 1,
+        "cards": cards,
+        "more": more,
+        "filters": filters,
+        "next_url": url_for("closeout.board", **filters.args()),
+        "can_act": access.may_act(),
+        "inline": True,
+    }
+    template = "closeout/_more_cards.html" if responses.is_fragment() else "closeout/column.html"
+    return render_template(template, **context)
+
+
 @bp.get("/actions/<int:action_id>", endpoint="card")
 @login_required
 def card(action_id: int) -> ResponseReturnValue:

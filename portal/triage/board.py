@@ -23,7 +23,7 @@ from portal.lib.timeutil import utcnow
 from portal.models import Location, Report, ReportStatus, User, status_values
 from portal.triage import themes_flag
 from portal.triage.access import CARD_LOADS
-from portal.web.boards import ColumnHeading
+from portal.web.boards import ColumnHeading, More
 
 STATES = ReportStatus.board()  # the columns, in the loop's order
 ON_BOARD = status_values(STATES)
@@ -79,17 +79,13 @@ class Column(ColumnHeading):
 
     LABELS = COLUMN_LABELS
     KEY_FIELD = "state"
+    MORE_ENDPOINT = "triage.column"
 
     state: str
     count: int
     overdue: int
     cards: list[Report]
     limit: int
-
-    @property
-    def below(self) -> More:
-        """The cards below the first ones shown."""
-        return More(self.state, len(self.cards), self.more)
 
 
 def parse_filters(args: Mapping[str, str], user: User) -> Filters:
@@ -230,20 +226,6 @@ def columns(
     ]
 
 
-@dataclass(frozen=True)
-class More:
-    """A column's cards not shown yet: after the `shown` first, `remaining` more."""
-
-    state: str
-    shown: int
-    remaining: int
-
-    @property
-    def next(self) -> int:
-        """How many the next "Show more" brings."""
-        return min(self.remaining, BOARD_LIMIT)
-
-
 def more_cards(user: User, filters: Filters, state: str, shown: int) -> tuple[list[Report], More]:
     """The next BOARD_LIMIT cards of a column after the `shown` first, and what is left."""
     cards = _ranked_cards(user, filters, first=shown + 1, last=shown + BOARD_LIMIT, state=state)
@@ -251,7 +233,8 @@ def more_cards(user: User, filters: Filters, state: str, shown: int) -> tuple[li
         scoped(select(func.count(Report.id)).where(Report.status == state), user, filters)
     )
     shown += len(cards)
-    return cards, More(state, shown, max((total or 0) - shown, 0))
+    remaining = max((total or 0) - shown, 0)
+    return cards, More(Column.MORE_ENDPOINT, state, shown, remaining, BOARD_LIMIT)
 
 
 def poll_swaps(cards: list[Report], heads: list[Column]) -> list[tuple[str, str, list[Report]]]:

@@ -1,10 +1,28 @@
 """What the triage and closeout boards' columns share: a heading (label and hint) looked up
-by the column's key, and how many cards lie beyond the column's cap."""
+by the column's key, how many cards lie beyond the column's cap, and "Show more"."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class More:
+    """A column's cards not shown yet: after the `shown` first, `remaining` more, brought
+    `step` at a time from `endpoint` (which takes the column key as `state` and `shown`)."""
+
+    endpoint: str
+    key: str
+    shown: int
+    remaining: int
+    step: int
+
+    @property
+    def next(self) -> int:
+        """How many the next "Show more" brings."""
+        return min(self.remaining, self.step)
 
 
 class ColumnHeading:
@@ -24,7 +42,16 @@ class ColumnHeading:
     def hint(self) -> Any:
         return self.LABELS[getattr(self, self.KEY_FIELD)][1]
 
+    MORE_ENDPOINT: ClassVar[str]
+    cards: list[Any]
+
     @property
     def more(self) -> int:
-        """Cards beyond the cap, not shown: the filters narrow them down."""
+        """Cards beyond the column's cap."""
         return max(self.count - self.limit, 0)
+
+    @property
+    def below(self) -> More:
+        """The cards below the first ones shown, to load in place."""
+        key, shown = getattr(self, self.KEY_FIELD), len(self.cards)
+        return More(self.MORE_ENDPOINT, key, shown, max(self.count - shown, 0), self.limit)

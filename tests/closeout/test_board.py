@@ -3,6 +3,7 @@ fixed number of queries however many cards there are."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -95,13 +96,28 @@ def test_due_dates_are_days_at_the_site(app, client, login, world, monkeypatch):
     assert beyond in cards(column(html, "later"))
 
 
-def test_each_column_is_capped_with_a_note(app, sup, world, rid, monkeypatch):
+@pytest.mark.parametrize("fragment", [True, False])
+def test_show_more_brings_a_columns_next_cards_in_order(
+    app, sup, world, rid, monkeypatch, fragment
+):
     monkeypatch.setattr(board, "BOARD_LIMIT", 2)
-    for days in (-3, -2, -1):
-        add_action(app, rid, world.safety, world.supervisor_a, days=days)
-    html = text(sup.get("/closeout"))
-    assert len(cards(column(html, "overdue"))) == 2 and count(html, "overdue") == 3
-    assert "1 more — refine the filters" in html
+    made = [add_action(app, rid, world.safety, world.supervisor_a, days=d) for d in (-5, -4, -3)]
+    html = column(text(sup.get("/closeout")), "overdue")
+    assert cards(html) == made[:2] and count(text(sup.get("/closeout")), "overdue") == 3
+    href = re.search(r'<p class="more" id="more-overdue"[^>]*>\s*<a [^>]*href="([^"]+)"', html)
+    assert href and "Show 1 more" in html
+    response = sup.get(href.group(1).replace("&amp;", "&"), headers=HX if fragment else {})
+    page = text(response)
+    assert response.status_code == 200 and ("<html" not in page) is fragment
+    assert cards(page) == made[2:] and 'id="more-overdue"' not in page
+
+
+def test_show_more_keeps_to_the_users_sites_and_refuses_other_columns(app, sup, world, rid):
+    elsewhere = new_report(app, world.location_b)
+    add_action(app, elsewhere, world.admin, world.admin, days=-2)
+    mine = add_action(app, rid, world.safety, world.supervisor_a, days=-1)
+    assert cards(text(sup.get("/closeout/columns/overdue?shown=0", headers=HX))) == [mine]
+    assert sup.get("/closeout/columns/cancelled?shown=0").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -169,6 +169,7 @@ TABLE: dict[str, Row] = {
     "triage.board": Row("staff-list", get=200, query=SITE),
     "triage.updates": Row("staff-list", get=200, query=SITE + "&since=0", htmx=True),
     "triage.column": Row("staff-list", get=200, query=SITE + "&shown=0"),
+    "closeout.column": Row("staff-list", get=200, query=SITE + "&shown=0"),
     "closeout.board": Row("staff-list", get=200, query=SITE),
     "insights.leadership": Row("staff-list", get=200, query=SITE),
     "insights.supervisor": Row("staff-list", get=200, query=SITE),
