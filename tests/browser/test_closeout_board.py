@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from portal.closeout import board as closeout_board
 from tests.browser.helpers import PHONE, fits_the_screen, open_context
 from tests.factories import PASSWORD, add_action, jpeg, new_report
 
@@ -109,17 +110,56 @@ def test_an_action_is_completed_sent_back_and_verified_in_place(app, laptop, wor
     assert "Verified by safety" in verified.inner_text()
 
 
-def test_cancel_in_a_form_brings_back_the_plain_card(app, laptop, world):
-    aid = add_action(app, new_report(app, world.location_a), world.admin, world.supervisor_a)
+BOXES = (
+    "() => Array.from(document.querySelectorAll('article.card, .column-head'),"
+    " a => [a.id, JSON.stringify(a.getBoundingClientRect())])"
+)
+
+
+def _same_boxes(page, before) -> None:
+    """Every card and column where it was; a busy machine may need a moment to settle."""
+    for _ in range(20):
+        if page.evaluate(BOXES) == before:
+            return
+        page.wait_for_timeout(100)
+    assert page.evaluate(BOXES) == before
+
+
+def test_a_form_opens_at_the_side_nothing_moves_and_cancel_brings_back_the_card(app, laptop, world):
+    rid = new_report(app, world.location_a)
+    for days in (-1, 3, 20):
+        add_action(app, rid, world.admin, world.supervisor_a, days=days)
+    aid = add_action(app, rid, world.admin, world.supervisor_a, days=2)
     page = laptop.new_page()
     _sign_in(page, world.supervisor_a)
     page.goto("/closeout")
+    page.wait_for_load_state("networkidle")
+    before = page.evaluate(BOXES)
     card = page.locator(f"#action-{aid}")
     card.get_by_role("link", name=re.compile("^Change due date")).click()
-    page.locator(f"#action-{aid} form.due-form").wait_for()
+    form = page.locator(f"#action-{aid} form.due-form")
+    form.wait_for()
+    _same_boxes(page, before)
+    box = form.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= WIDE["width"] + 1
     page.locator(f"#action-{aid}").get_by_role("link", name="Cancel", exact=True).click()
     page.locator(f"#action-{aid} .card-actions").wait_for()
     assert page.locator(f"#action-{aid} form").count() == 0
+    assert page.url.endswith("/closeout")
+    _same_boxes(page, before)
+
+
+def test_show_more_loads_a_columns_next_cards_in_place(app, laptop, world, monkeypatch):
+    monkeypatch.setattr(closeout_board, "BOARD_LIMIT", 2)
+    rid = new_report(app, world.location_a)
+    made = [add_action(app, rid, world.admin, world.supervisor_a, days=-d) for d in (5, 4, 3)]
+    page = laptop.new_page()
+    _sign_in(page, world.supervisor_a)
+    page.goto("/closeout")
+    assert page.locator("#cards-overdue article.card").count() == 2
+    page.get_by_role("link", name="Show 1 more").click()
+    page.locator(f"#action-{made[2]}").wait_for()
+    assert page.locator(".column-overdue article.card").count() == 3
     assert page.url.endswith("/closeout")
 
 
