@@ -6,6 +6,8 @@ and without."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from sqlalchemy import func, select
 
@@ -18,14 +20,19 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 
-# Every ordered pair of moves occurs in each walk (the first is a de Bruijn sequence of
-# order 2 over Back, Forward, Reload); the second starts by reloading what Back finds.
+# One walk holds every ordered pair of moves (a de Bruijn sequence of order 2 over Back,
+# Forward and Reload) and starts by reloading what Back finds: a sent form's entry, sent again.
 WALKS = {
-    "pairs": ["back", "back", "forward", "back", "reload", "forward", "forward", "reload",
-              "reload", "back"],
-    "resend": ["back", "reload", "back", "reload", "forward", "reload", "forward", "reload",
-               "back", "back", "forward", "forward"],
+    "pairs": ["back", "reload", "forward", "forward", "reload", "reload", "back", "back",
+              "forward", "back"],
 }  # fmt: skip
+PAIRS = {(a, b) for a in ("back", "forward", "reload") for b in ("back", "forward", "reload")}
+
+
+def test_the_walk_holds_every_ordered_pair_and_starts_with_a_resend():
+    walk = WALKS["pairs"]
+    assert set(pairwise(walk)) == PAIRS
+    assert walk[:2] == ["back", "reload"]
 
 
 @pytest.fixture
@@ -38,6 +45,8 @@ def quick_kiosk(app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 RECEIPT_SECONDS = 3  # the receipt of a test that waits for it to clear itself
+# how far a test moves a page's clock (page.clock) to pass the idle time, then the warning
+IDLE_MS, WARNING_MS = 4_500, 2_500
 
 
 def _reports(app) -> int:
@@ -86,6 +95,8 @@ def _done(page, url: str, js: bool) -> str:
 
 def _timed_out(page, url: str, js: bool) -> str:
     receipt = report_a(page, url)
+    if js:  # the page's own countdown, on the page's clock; without JS a refresh, in real time
+        page.clock.run_for((RECEIPT_SECONDS + 1) * 1000)
     expect(page.get_by_test_id("receipt-code")).to_have_count(0, timeout=8000)
     expect(page.get_by_label("What happened?", exact=True)).to_have_value("")
     return receipt
@@ -94,8 +105,10 @@ def _timed_out(page, url: str, js: bool) -> str:
 def _abandoned(page, url: str, js: bool) -> str:
     page.goto(url)
     type_report_a(page)
-    expect(page.get_by_role("dialog", name="Still there?")).to_be_visible(timeout=8000)
-    expect(page.get_by_label("What happened?", exact=True)).to_have_value("", timeout=5000)
+    page.clock.run_for(IDLE_MS)
+    expect(page.get_by_role("dialog", name="Still there?")).to_be_visible()
+    page.clock.run_for(WARNING_MS)
+    expect(page.get_by_label("What happened?", exact=True)).to_have_value("")
     return "no receipt"
 
 
@@ -144,6 +157,7 @@ def test_no_walk_after_a_report_shows_it_or_sends_it_again(
     if situation == "timed out":
         app.config["KIOSK_RECEIPT_SECONDS"] = RECEIPT_SECONDS
     page = wall_kiosk.new_page()
+    page.clock.install()  # the page's timers run when the test says (time also flows)
     url = f"{wall_kiosk.base_url}/kiosk/{world.location_a}"
     receipt = {**SITUATIONS, "abandoned": _abandoned}[situation](page, url, True)
     assert leaks(page, url, receipt) == {}
@@ -196,19 +210,22 @@ def test_the_receipt_counts_down_with_done_in_view_on_a_wall_tablet(app, wall_ki
 
 def test_a_form_left_alone_asks_still_there_and_waits_for_an_answer(quick_kiosk, wall_kiosk, world):
     page = wall_kiosk.new_page()
+    page.clock.install()
     page.goto(f"/kiosk/{world.location_a}")
-    page.wait_for_timeout(5000)  # nothing typed: a blank form is not asked about
+    page.clock.run_for(IDLE_MS)  # nothing typed: a blank form is not asked about
     expect(page.get_by_role("dialog")).to_have_count(0)
     what = page.get_by_label("What happened?", exact=True)
     what.fill(WHAT)
+    page.clock.run_for(IDLE_MS)
     dialog = page.get_by_role("dialog", name="Still there?")
-    expect(dialog).to_be_visible(timeout=8000)
+    expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("clears itself in")
     screenshot(page, "kiosk-still-there-1280")
     dialog.get_by_role("button", name="Yes, I am still here").click()
     expect(dialog).to_be_hidden()
     expect(what).to_have_value(WHAT)  # the words stay for the person still there
-    expect(dialog).to_be_visible(timeout=8000)  # asked again after the next quiet spell
+    page.clock.run_for(IDLE_MS)
+    expect(dialog).to_be_visible()  # asked again after the next quiet spell
     dialog.get_by_role("button", name="Start over").click()
     expect(what).to_have_value("")
     expect(page.get_by_role("dialog")).to_be_hidden()
@@ -217,18 +234,21 @@ def test_a_form_left_alone_asks_still_there_and_waits_for_an_answer(quick_kiosk,
 def test_a_spanish_kiosk_counts_down_and_forgets_in_spanish(quick_kiosk, app, wall_kiosk_es, world):
     app.config["KIOSK_RECEIPT_SECONDS"] = RECEIPT_SECONDS
     page = wall_kiosk_es.new_page()
+    page.clock.install()
     url = f"{wall_kiosk_es.base_url}/kiosk/{world.location_a}"
     page.goto(url)
     what = page.get_by_label("¿Qué pasó?", exact=True)
     what.fill(WHAT)
+    page.clock.run_for(IDLE_MS)
     dialog = page.get_by_role("dialog", name="¿Sigues ahí?")
-    expect(dialog).to_be_visible(timeout=8000)
+    expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Sí, sigo aquí").click()
     page.get_by_role("radio", name="Lesión grave o algo peor").check()
     page.get_by_role("button", name="Enviar reporte").click()
     receipt = page.get_by_test_id("receipt-code").inner_text()
     expect(page.get_by_text("Esta pantalla se borra sola en")).to_be_visible()
     expect(page.get_by_role("link", name="Listo")).to_be_visible()
+    page.clock.run_for((RECEIPT_SECONDS + 1) * 1000)
     expect(page.get_by_test_id("receipt-code")).to_have_count(0, timeout=8000)
     expect(page.get_by_label("¿Qué pasó?", exact=True)).to_have_value("")
     assert move(page, "back", url, receipt) == {}
