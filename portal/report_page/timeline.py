@@ -37,6 +37,10 @@ LABELS = {
     "reporter_confirmed": _l("The reporter confirmed it is fixed"),
     "reporter_doubted": _l("The reporter says it is not really fixed"),
     "doubt_answered": _l("Reply to the reporter's doubt"),
+    "published": _l("Published on the crew's feed"),
+    "unpublished": _l("Taken off the crew's feed"),
+    "photo_public": _l("Photo shown on the crew's feed"),
+    "photo_private": _l("Photo kept for staff only"),
 }
 # The events that carry one message, and the queue of messages each takes it from: staff
 # messages the reporter reads ("team"), internal notes, and the reporter's own words.

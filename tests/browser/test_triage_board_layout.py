@@ -145,3 +145,27 @@ def test_a_supervisors_morning_late_first_then_more_then_a_question(
     with app.app_context():
         report = db.session.get(Report, fresh[0])
         assert [m.body for m in report.messages] == ["Which aisle was it?"]
+
+
+def test_a_supervisor_who_chose_spanish_reads_the_boards_in_spanish(
+    browser, live_server, app, world
+):
+    """The saved language wins over an English browser; dates follow it (portal/lib/dates.py)."""
+    from datetime import date
+
+    from portal.models import User
+    from tests.factories import add_action
+
+    with app.app_context():
+        db.session.get(User, world.supervisor_a.id).language = "es"
+        db.session.commit()
+    rid = new_report(app, world.location_a, "A pallet leaned over the walkway")
+    add_action(app, rid, world.safety, world.supervisor_a, due_on=date(2027, 1, 8))
+    for laptop in open_context(browser, live_server, viewport=LAPTOP, locale="en-US"):
+        page = _board(laptop, world)
+        assert page.get_by_role("heading", name="Tablero de triaje").is_visible()
+        assert page.locator("html").get_attribute("lang") == "es"
+        page.goto("/closeout")
+        assert page.get_by_role("heading", name="Tablero de cierre").is_visible()
+        assert "Fecha límite 8 ene 2027" in page.locator(".due").first.inner_text()
+        screenshot(page, "closeout-es-1440")
