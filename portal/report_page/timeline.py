@@ -6,6 +6,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal.domain import event_notes
 from portal.lib import dates
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Message, Report, ReportEvent
@@ -129,7 +130,7 @@ def _event_entry(event: ReportEvent, queues: dict[str, deque[Message]], coarse: 
         kind=event.kind,
         label=_label(event.kind),
         actor=event.actor.name if event.actor is not None else None,
-        note=None if body is not None and body == event.note else dates.days_in(event.note),
+        note=None if body is not None and body == event.note else _note(event),
         body=body,
         coarse=coarse and event.kind in REPORTER_KINDS,
         public_action=event.public and event.action_id is not None,
@@ -146,6 +147,11 @@ def _message_entry(kind: str, message: Message, coarse: bool) -> Entry:
         body=message.body,
         coarse=coarse and kind in REPORTER_KINDS,
     )
+
+
+def _note(event: ReportEvent) -> str | None:
+    """The event's note in the reader's words (event_notes), its days written the one way."""
+    return dates.days_in(event_notes.words(event.kind, event.note))
 
 
 def entry_time(entry: Entry, timezone: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.domain import loop
+from portal.domain import event_notes, loop
 from portal.extensions import db
 from portal.models import Asset, Category, Location, Report, User
 from tests.factories import make_location, submit
@@ -115,7 +115,7 @@ def test_overriding_the_flag_needs_a_written_reason(ctx):
     _classify(report, sup, severity=5, high_potential=False, override_reason=reason)
     assert report.high_potential is False
     assert "typo" in report.high_potential_override
-    assert "flag overridden" in report.events[-1].note
+    assert "flag overridden" in event_notes.words("classified", report.events[-1].note)
     # raising the flag on a low severity is an override too
     _classify(
         report, sup, severity=2, high_potential=True, override_reason="Same spot as last week"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from portal.domain import permissions, steps
+from portal.domain import event_notes, permissions, steps
 from portal.domain.loop.base import InvalidInput, TransitionError, begin_step, record
 from portal.domain.loop.triage import acknowledge
 from portal.domain.steps import ReporterStep, Step
@@ -54,7 +54,8 @@ def begin_action_work(report: Report, actor: User, now: datetime) -> None:
     if report.fix_disputed:
         report.fix_disputed = False
         report.awaiting_staff = False
-        record(report, actor, "doubt_answered", now, note="a new action was added", public=True)
+        note = event_notes.facts(new_action=True)
+        record(report, actor, "doubt_answered", now, note=note, public=True)
 
 
 def _counting(report: Report) -> list[CorrectiveAction]:
@@ -142,7 +143,7 @@ def write_summary(
     report.summary_not_public = not_public and not text
     if report.published_at is not None:  # the public feed shows these words
         bump_feed_version(report.site_id)
-    note = "not for public display" if report.summary_not_public else text
+    note = event_notes.facts(not_public=True) if report.summary_not_public else text
     event = record(report, actor, "summary", now, note=note)
     return _maybe_close(report, actor, now) or event
 

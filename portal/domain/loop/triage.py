@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from portal.domain import permissions
+from portal.domain import event_notes, permissions
 from portal.domain.loop.base import (
     MAX_WHYS,
     InvalidInput,
@@ -87,7 +87,7 @@ def submit(
                 created_at=now,
             )
         )
-    note = "entered by staff on the reporter's behalf" if entered_by else None
+    note = event_notes.facts(on_behalf=True) if entered_by else None
     report.events.append(
         ReportEvent(kind="submitted", actor=entered_by, note=note, public=True, created_at=now)
     )
@@ -149,11 +149,14 @@ def classify(
     report.domain = domain
     report.severity = severity
     report.likelihood = likelihood
-    note = f"{category.name}, {domain}, severity {severity} x likelihood {likelihood}"
-    if report.high_potential:
-        note += ", high-potential"
-    if report.high_potential_override:
-        note += f" (flag overridden: {report.high_potential_override})"
+    note = event_notes.facts(
+        category=category.name,
+        domain=domain,
+        severity=severity,
+        likelihood=likelihood,
+        high_potential=bool(report.high_potential),
+        override=report.high_potential_override,
+    )
     event = record(report, actor, "classified", now, note=note)
     if report.high_potential and not was_high_potential:
         announce.report_flagged_high_potential(report, by=actor)
@@ -177,9 +180,9 @@ def assign(
     report.asset = asset
     changed_owner = owner is not None and owner.id != report.owner_id
     report.owner = owner
-    note = f"owner: {owner.name if owner else 'nobody'}"
-    if asset is not None:
-        note += f", asset: {asset.name}"
+    note = event_notes.facts(
+        owner=owner.name if owner else None, asset=asset.name if asset else None
+    )
     event = record(report, actor, "assigned", now, note=note)
     if changed_owner:
         announce.report_assigned(report, by=actor)
@@ -204,8 +207,8 @@ def merge(
         raise InvalidInput("that report was itself merged or dismissed")
     report.status = ReportStatus.MERGED.value
     report.merged_into = into
-    record(into, actor, "merged_from", now, note=f"report #{report.id} joined this one")
-    return record(report, actor, "merged", now, note=f"into report #{into.id}", public=True)
+    record(into, actor, "merged_from", now, note=event_notes.facts(report=report.id))
+    return record(report, actor, "merged", now, note=event_notes.facts(into=into.id), public=True)
 
 
 def dismiss(
@@ -248,7 +251,7 @@ def investigate(
     report.whys = [{"why": why, "because": because} for why, because in steps] or None
     report.root_cause = root_cause
     report.contributing_factors = (contributing_factors or "").strip() or None
-    return record(report, actor, "investigated", now, note=f"{len(steps)} why-steps")
+    return record(report, actor, "investigated", now, note=event_notes.facts(steps=len(steps)))
 
 
 def ask_reporter(report: Report, actor: User, body: str) -> Message:
