@@ -136,6 +136,7 @@ def test_a_form_opens_at_the_side_nothing_moves_and_cancel_brings_back_the_card(
     page.wait_for_load_state("networkidle")
     before = page.evaluate(BOXES)
     card = page.locator(f"#action-{aid}")
+    card.locator("summary").click()  # More: a new date is a deliberate step, with its reason
     card.get_by_role("link", name=re.compile("^Change due date")).click()
     form = page.locator(f"#action-{aid} form.due-form")
     form.wait_for()
