@@ -137,6 +137,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "FOLLOWUP_RATE_LIMIT": env.get("PORTAL_FOLLOWUP_RATE_LIMIT", "30 per hour; 10 per minute"),
         "LOGIN_RATE_LIMIT": env.get("PORTAL_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
         "LOGIN_BURST_LIMIT": env.get("PORTAL_LOGIN_BURST_LIMIT", "30 per 15 minutes"),
+        # two-step sign-in (portal/domain/two_factor.py): admins without it are sent to set it
+        # up before anything else
+        "REQUIRE_ADMIN_2FA": env.bool("PORTAL_REQUIRE_ADMIN_2FA", False),
         # one-time account links (portal/domain/links.py): invitations and password resets
         "INVITE_HOURS": max(1, env.int("PORTAL_INVITE_HOURS", 72)),
         "RESET_MINUTES": max(5, env.int("PORTAL_RESET_MINUTES", 60)),
