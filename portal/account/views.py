@@ -25,7 +25,7 @@ from portal.account.forms import (
     TwoFactorOffForm,
     TwoFactorSetupForm,
 )
-from portal.domain import links, two_factor
+from portal.domain import company, links, two_factor
 from portal.domain import people as rules
 from portal.domain import profile as profile_rules
 from portal.domain.loop import InvalidInput
@@ -70,6 +70,9 @@ def welcome(token: str) -> Response:
     link = links.find(token, LinkPurpose.INVITATION)
     if link is None:
         return _link_gone()
+    if company.password_off(link.user.email):  # no password here: company sign-in only
+        page = render_template("account/welcome_company.html", person=link.user)
+        return _private(page, 403 if request.method == "POST" else 200)
     form = PasswordForm()
     if form.validate_on_submit():
         user = rules.join(token, form.password.data, form.again.data)
@@ -179,7 +182,7 @@ def change_password() -> Page:
 
 # -- two-step sign-in (portal/domain/two_factor.py)
 
-SETUP = "two_factor_setup"  # the sealed secret of a set-up in progress, in the session
+SETUP = "two_factor_setup"  # a set-up in progress: whose, and the sealed secret (session)
 
 
 def _codes_page(fresh: list[str]) -> Response:
@@ -195,8 +198,12 @@ def two_factor_setup() -> Page | Response:
     me = current_user._get_current_object()
     if me.has_two_factor:
         return redirect(url_for("account.profile", _anchor="two-step"), 303)
-    secret = two_factor.setup_secret(session.get(SETUP))
-    session[SETUP] = two_factor.seal(secret)  # the same QR code until it is confirmed
+    # the same QR code until it is confirmed, for this person only (a browser shared with
+    # someone who started a set-up and left never hands their secret on)
+    started = session.get(SETUP)
+    mine = isinstance(started, dict) and started.get("user") == me.id
+    secret = two_factor.setup_secret(started.get("secret") if mine else None)
+    session[SETUP] = {"user": me.id, "secret": two_factor.seal(secret)}
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
         try:

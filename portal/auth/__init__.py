@@ -35,6 +35,7 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.session_protection = "basic"
     manager.unauthorized_handler(_unauthorized)
     app.before_request(_admins_set_up_two_factor_first)
+    company.init_app(app)
 
 
 # the staff pages an admin without two-step sign-in may still open while it is required:
@@ -84,4 +85,4 @@ def _unauthorized() -> Response:
     return redirect(target)
 
 
-from portal.auth import views  # noqa: E402, F401
+from portal.auth import company, views  # noqa: E402, F401

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from portal.auth import bp
 from portal.auth.forms import LoginForm, SecondStepForm
-from portal.domain import two_factor
+from portal.domain import company, two_factor
 from portal.extensions import db, limiter
 from portal.lib import passwords
 from portal.lib.timeutil import utcnow
@@ -185,6 +185,14 @@ def login() -> Response | tuple[str, int]:
         return render_template(
             "auth/login.html", form=form
         ), 422 if request.method == "POST" else 200
+    if company.password_off(form.email.data):
+        form.email.errors = [
+            _(
+                "People at %(domain)s sign in with their company account: use the button below.",
+                domain=form.email.data.rpartition("@")[2],
+            )
+        ]
+        return render_template("auth/login.html", form=form), 403
     user = db.session.scalar(select(User).where(User.email == form.email.data))
     if user is None:
         passwords.burn_time(form.password.data)
@@ -258,5 +266,6 @@ def logout() -> Response:
     current_user.revoke_sessions()
     db.session.commit()
     logout_user()
+    session.pop("two_factor_setup", None)  # a set-up left unfinished (portal/account/views.py)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"), 303)

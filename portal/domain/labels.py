@@ -161,6 +161,8 @@ STAFF_CHANGE = {
     "2fa_reset": _l("Two-step sign-in turned off for them"),
     "recovery_codes_renewed": _l("New recovery codes"),
     "recovery_code_used": _l("Signed in with a recovery code (codes left)"),
+    "company_linked": _l("Company account linked (first company sign-in)"),
+    "company_created": _l("Created by company sign-in"),
 }
 # the steps of triage as buttons and links name them (the triage card, the report page)
 STEP = {

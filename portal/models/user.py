@@ -61,6 +61,9 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     two_factor_since: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
+    # company sign-in (portal/domain/company.py): the provider's subject ("sub") of the person,
+    # bound at their first company sign-in; a later one must bring the same
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     sites: Mapped[list[Site]] = relationship(secondary=user_sites, back_populates="members")
 

@@ -323,3 +323,11 @@ def test_a_manager_turns_it_off_for_someone_who_lost_their_phone(app, world, sup
     assert "Two-step sign-in is off for sup.a." in text(manager.get(response.headers["Location"]))
     client = app.test_client()
     assert _password_step(client, world.supervisor_a.email).headers["Location"] == "/staff/"
+
+
+def test_a_set_up_left_unfinished_is_not_handed_to_the_next_person(app, world):
+    client = _signed_in(app, world.supervisor_a)
+    first = _secret_on(text(client.get("/account/two-factor")))
+    LoginActions(client).logout()
+    LoginActions(client).as_(world.supervisor_b)
+    assert _secret_on(text(client.get("/account/two-factor"))) != first

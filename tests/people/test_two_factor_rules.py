@@ -229,3 +229,23 @@ def test_codes_follow_rfc_6238_as_apps_make_them(people):
     """pyotp as an app would run it: the code the portal expects is the app's."""
     secret = two_factor.new_secret()
     assert two_factor.code_at(secret, NOW) == pyotp.TOTP(secret).at(NOW.replace(tzinfo=UTC))
+
+
+def test_two_requests_with_the_same_code_cannot_both_pass(app, world):
+    """Both requests read the account before either accepted the code: the second one's copy
+    still shows the code unused, but the check is made by the database (a conditional update)."""
+    from tests.factories import turn_on_two_factor
+
+    two = turn_on_two_factor(app, world.supervisor_a)
+    code = two.code()
+    with app.test_request_context():
+        late = db.session.get(User, world.supervisor_a.id)
+        db.session.commit()  # read, then the other request goes first
+        with app.app_context():  # another request: its own session
+            first = db.session.get(User, world.supervisor_a.id)
+            assert two_factor.verify(first, code) == "app"
+            db.session.commit()
+        assert late.totp_last_step != first.totp_last_step  # a stale copy
+        with pytest.raises(two_factor.ReusedCode):
+            two_factor.verify(late, code)
+        db.session.rollback()

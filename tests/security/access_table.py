@@ -31,6 +31,9 @@ SIGN_IN: Expected = {
 # the second step of signing in (a code after the password): without a right password first it
 # sends to the sign-in page, signed-in staff to their home page; never a page of its own
 SECOND_STEP: Expected = {persona: (303, 303) for persona in PERSONAS}
+# company sign-in (OpenID Connect): off unless PORTAL_OIDC_ISSUER is set, as in these tests,
+# and then its routes do not exist for anyone (tests/auth/test_company.py tests them on)
+COMPANY_OFF: Expected = {persona: (404, 404) for persona in PERSONAS}
 # signing out: any signed-in staff
 SIGNED_IN: Expected = {
     **{persona: ("ok", "ok") for persona in PERSONAS if persona != "anonymous"},
@@ -87,6 +90,7 @@ KINDS: dict[str, Expected] = {
     "public": PUBLIC,
     "sign-in": SIGN_IN,
     "second-step": SECOND_STEP,
+    "company-off": COMPANY_OFF,
     "signed-in": SIGNED_IN,
     # a list without an object: any signed-in staff, its rows those of their sites
     # (`?site=` of a site they do not see is ignored, not an error)
@@ -168,6 +172,8 @@ TABLE: dict[str, Row] = {
     # -- signing in and out
     "auth.login": Row("sign-in", get=200, post=422),
     "auth.second_step": Row("second-step", get=303, post=303),
+    "auth.company_start": Row("company-off", get=404),
+    "auth.company_callback": Row("company-off", get=404),
     "auth.logout": Row("signed-in", post=303),
     # -- lists of the user's sites
     "staff.home": Row("staff-list", get=200),
