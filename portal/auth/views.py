@@ -1,4 +1,5 @@
-"""Sign in and out."""
+"""Sign in (the password, then the two-step code when the account has it) and out; company
+sign-in (OpenID Connect) is in portal/auth/company.py."""
 
 from __future__ import annotations
 
