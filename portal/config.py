@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_LENGTH = 32
@@ -102,6 +103,61 @@ def _notify_settings(env: Env) -> dict[str, object]:
     }
 
 
+def _domains(env: Env, name: str) -> frozenset[str]:
+    return frozenset(
+        part.strip().lower().lstrip("@")
+        for part in (env.get(name) or "").split(",")
+        if part.strip()
+    )
+
+
+# roles company sign-in may give a new account: never admin (admins are made on the People page)
+OIDC_NEW_ACCOUNT_ROLES = ("viewer", "supervisor", "safety_manager")
+
+
+def _oidc_settings(env: Env) -> dict[str, object]:
+    """Company sign-in with OpenID Connect (portal/auth/company.py): off unless
+    PORTAL_OIDC_ISSUER is set; then the client id, secret and allowed email domains must be."""
+    issuer = (env.get("PORTAL_OIDC_ISSUER") or "").rstrip("/")
+    settings: dict[str, object] = {
+        "OIDC_ISSUER": issuer or None,
+        "OIDC_CLIENT_ID": env.get("PORTAL_OIDC_CLIENT_ID"),
+        "OIDC_CLIENT_SECRET": env.get("PORTAL_OIDC_CLIENT_SECRET"),
+        "OIDC_ALLOWED_DOMAINS": _domains(env, "PORTAL_OIDC_ALLOWED_DOMAINS"),
+        "OIDC_CREATE_ACCOUNTS": env.bool("PORTAL_OIDC_CREATE_ACCOUNTS", False),
+        "OIDC_NEW_ACCOUNT_ROLE": env.get("PORTAL_OIDC_NEW_ACCOUNT_ROLE", "viewer"),
+        "OIDC_PASSWORD_OFF_DOMAINS": _domains(env, "PORTAL_OIDC_PASSWORD_OFF_DOMAINS"),
+        "OIDC_PROVIDER_NAME": env.get("PORTAL_OIDC_PROVIDER_NAME"),
+        "OIDC_TIMEOUT": env.int("PORTAL_OIDC_TIMEOUT", 10),
+    }
+    if not issuer:
+        for name in (
+            "PORTAL_OIDC_CLIENT_ID",
+            "PORTAL_OIDC_ALLOWED_DOMAINS",
+            "PORTAL_OIDC_PASSWORD_OFF_DOMAINS",
+        ):
+            if env.get(name):
+                raise ConfigError(f"{name} is set but PORTAL_OIDC_ISSUER is not")
+        return settings
+    parts = urlsplit(issuer)
+    loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise ConfigError("PORTAL_OIDC_ISSUER must be an https:// address")
+    for name in ("PORTAL_OIDC_CLIENT_ID", "PORTAL_OIDC_CLIENT_SECRET"):
+        if not env.get(name):
+            raise ConfigError(f"PORTAL_OIDC_ISSUER is set: {name} is needed too")
+    if not settings["OIDC_ALLOWED_DOMAINS"]:
+        raise ConfigError(
+            "PORTAL_OIDC_ALLOWED_DOMAINS is needed with PORTAL_OIDC_ISSUER: the email domains "
+            "(comma-separated) whose people may sign in with the company account"
+        )
+    if settings["OIDC_NEW_ACCOUNT_ROLE"] not in OIDC_NEW_ACCOUNT_ROLES:
+        raise ConfigError(
+            "PORTAL_OIDC_NEW_ACCOUNT_ROLE must be one of " + ", ".join(OIDC_NEW_ACCOUNT_ROLES)
+        )
+    return settings
+
+
 def load(environ: dict[str, str] | None = None) -> dict[str, object]:
     """Build the Flask config mapping from the environment."""
     env = Env(dict(os.environ if environ is None else environ))
@@ -121,6 +177,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
 
     return {
         **_notify_settings(env),
+        **_oidc_settings(env),
         "PORTAL_ENV": mode,
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": _secret_key(env, instance_path, mode),
@@ -137,6 +194,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "FOLLOWUP_RATE_LIMIT": env.get("PORTAL_FOLLOWUP_RATE_LIMIT", "30 per hour; 10 per minute"),
         "LOGIN_RATE_LIMIT": env.get("PORTAL_LOGIN_RATE_LIMIT", "10 per 15 minutes"),
         "LOGIN_BURST_LIMIT": env.get("PORTAL_LOGIN_BURST_LIMIT", "30 per 15 minutes"),
+        # two-step sign-in (portal/domain/two_factor.py): admins without it are sent to set it
+        # up before anything else
+        "REQUIRE_ADMIN_2FA": env.bool("PORTAL_REQUIRE_ADMIN_2FA", False),
         # one-time account links (portal/domain/links.py): invitations and password resets
         "INVITE_HOURS": max(1, env.int("PORTAL_INVITE_HOURS", 72)),
         "RESET_MINUTES": max(5, env.int("PORTAL_RESET_MINUTES", 60)),

@@ -114,3 +114,48 @@ def test_behind_a_proxy_the_rate_limit_keys_on_the_forwarded_client(app_env, mon
         keys.add(response.get_data(as_text=True))
     assert len(keys) == 2
     assert all("198.51" not in key for key in keys)
+
+
+OIDC = {
+    "PORTAL_SECRET_KEY": LONG,
+    "PORTAL_OIDC_ISSUER": "https://login.example.com/",
+    "PORTAL_OIDC_CLIENT_ID": "closecall",
+    "PORTAL_OIDC_CLIENT_SECRET": "s3cret",
+    "PORTAL_OIDC_ALLOWED_DOMAINS": "Example.com, @plant.example.com",
+}
+
+
+def test_company_sign_in_is_off_by_default(tmp_path):
+    settings = config.load({"PORTAL_SECRET_KEY": LONG, "PORTAL_INSTANCE_PATH": str(tmp_path)})
+    assert settings["OIDC_ISSUER"] is None
+    assert settings["REQUIRE_ADMIN_2FA"] is False
+
+
+def test_company_sign_in_settings_are_read(tmp_path):
+    settings = config.load({**OIDC, "PORTAL_INSTANCE_PATH": str(tmp_path)})
+    assert settings["OIDC_ISSUER"] == "https://login.example.com"
+    assert settings["OIDC_ALLOWED_DOMAINS"] == {"example.com", "plant.example.com"}
+    assert settings["OIDC_CREATE_ACCOUNTS"] is False
+    assert settings["OIDC_NEW_ACCOUNT_ROLE"] == "viewer"
+    assert settings["OIDC_PASSWORD_OFF_DOMAINS"] == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"PORTAL_OIDC_ISSUER": "http://login.example.com"}, "https://"),
+        ({"PORTAL_OIDC_CLIENT_SECRET": ""}, "PORTAL_OIDC_CLIENT_SECRET is needed"),
+        ({"PORTAL_OIDC_CLIENT_ID": ""}, "PORTAL_OIDC_CLIENT_ID is needed"),
+        ({"PORTAL_OIDC_ALLOWED_DOMAINS": ""}, "PORTAL_OIDC_ALLOWED_DOMAINS is needed"),
+        ({"PORTAL_OIDC_NEW_ACCOUNT_ROLE": "admin"}, "must be one of"),
+        ({"PORTAL_OIDC_ISSUER": ""}, "PORTAL_OIDC_ISSUER is not"),
+    ],
+)
+def test_incomplete_or_unsafe_company_sign_in_refuses_to_start(tmp_path, change, message):
+    with pytest.raises(config.ConfigError, match=message):
+        config.load({**OIDC, **change, "PORTAL_INSTANCE_PATH": str(tmp_path)})
+
+
+def test_a_provider_on_this_machine_may_use_plain_http(tmp_path):
+    env = {**OIDC, "PORTAL_OIDC_ISSUER": "http://127.0.0.1:8080"}
+    assert config.load({**env, "PORTAL_INSTANCE_PATH": str(tmp_path)})["OIDC_ISSUER"]

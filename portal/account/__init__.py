@@ -1,5 +1,5 @@
-"""A person's own account through a one-time link: joining after an invitation, and a
-forgotten password. Nobody is signed in yet on these pages."""
+"""A person's own account: joining after an invitation and a forgotten password (through a
+one-time link, nobody signed in yet), and, signed in, the profile and two-step sign-in."""
 
 from flask import Blueprint
 

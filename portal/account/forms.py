@@ -78,3 +78,44 @@ class ChangePasswordForm(FlaskForm):
     )
     password = PasswordForm.password
     again = PasswordForm.again
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class TwoFactorSetupForm(FlaskForm):
+    """Turning on two-step sign-in: the password, and the app's first code."""
+
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=_l("Please type your current password."))],
+    )
+    code = StringField(
+        _l("The 6-digit code the app shows"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Please type the code your authenticator app shows.")),
+            Length(max=20, message=_l("Please keep this under %(max)d characters.")),
+        ],
+    )
+
+
+def _password_again() -> PasswordField:
+    return PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=_l("Please type your current password."))],
+    )
+
+
+class TwoFactorOffForm(FlaskForm):
+    """The password again, before turning two-step sign-in off (its own field name: the
+    profile page holds several password fields)."""
+
+    off_password = _password_again()
+
+
+class RecoveryCodesForm(FlaskForm):
+    """The password again, before ten new recovery codes replace the earlier ones."""
+
+    codes_password = _password_again()

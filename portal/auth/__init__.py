@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, make_response, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, make_response, redirect, request, url_for
 from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -34,6 +34,45 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.login_message_category = "info"
     manager.session_protection = "basic"
     manager.unauthorized_handler(_unauthorized)
+    app.before_request(_admins_set_up_two_factor_first)
+    company.init_app(app)
+
+
+# the staff pages an admin without two-step sign-in may still open while it is required:
+# setting it up, signing out, and the pages reached through a one-time link
+SETUP_ALLOWED = frozenset(
+    {
+        "account.two_factor_setup",
+        "auth.logout",
+        "account.welcome",
+        "account.reset",
+        "account.forgot",
+    }
+)
+STAFF_BLUEPRINTS = frozenset(
+    {"staff", "admin", "report_page", "triage", "closeout", "insights", "people", "account"}
+)
+
+
+def _admins_set_up_two_factor_first() -> Response | None:
+    """PORTAL_REQUIRE_ADMIN_2FA: a signed-in admin without two-step sign-in is sent to set it
+    up before any staff page (the public pages never look at the session)."""
+    if not current_app.config.get("REQUIRE_ADMIN_2FA"):
+        return None
+    if request.blueprint not in STAFF_BLUEPRINTS or request.endpoint in SETUP_ALLOWED:
+        return None
+    from flask_login import current_user
+
+    from portal.domain import two_factor
+
+    if not current_user.is_authenticated or not two_factor.missing(current_user):
+        return None
+    target = url_for("account.two_factor_setup")
+    if request.headers.get("HX-Request"):
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
 
 
 def _unauthorized() -> Response:
@@ -46,4 +85,4 @@ def _unauthorized() -> Response:
     return redirect(target)
 
 
-from portal.auth import views  # noqa: E402, F401
+from portal.auth import company, views  # noqa: E402, F401

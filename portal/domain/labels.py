@@ -156,6 +156,13 @@ STAFF_CHANGE = {
     "language": _l("Language changed"),
     "digest": _l("Morning digest turned on or off"),
     "password_changed": _l("Password changed (profile)"),
+    "2fa_on": _l("Two-step sign-in turned on"),
+    "2fa_off": _l("Two-step sign-in turned off"),
+    "2fa_reset": _l("Two-step sign-in turned off for them"),
+    "recovery_codes_renewed": _l("New recovery codes"),
+    "recovery_code_used": _l("Signed in with a recovery code (codes left)"),
+    "company_linked": _l("Company account linked (first company sign-in)"),
+    "company_created": _l("Created by company sign-in"),
 }
 # the steps of triage as buttons and links name them (the triage card, the report page)
 STEP = {

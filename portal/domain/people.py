@@ -327,6 +327,10 @@ def join(link_token: str, password: str, again: str) -> User | None:
 def request_reset(email: str) -> None:
     """Email a password reset link to the account with this address, if there is an active
     one that has joined; otherwise do nothing (the visitor is told the same either way)."""
+    from portal.domain import company
+
+    if company.password_off(email):  # company sign-in only: no password to reset
+        return
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None or not user.active or is_invited(user):
         return

@@ -3,7 +3,7 @@
 from portal.models.action import ActionStatus, ControlLevel, CorrectiveAction
 from portal.models.insights import ExposureHours
 from portal.models.outbox import Delivery, OutboxMessage, OutboxStatus, SiteRecipient
-from portal.models.people import AccountLink, LinkPurpose, StaffChange
+from portal.models.people import AccountLink, LinkPurpose, RecoveryCode, StaffChange
 from portal.models.report import (
     HIGH_POTENTIAL_SEVERITY,
     Channel,
@@ -44,6 +44,7 @@ __all__ = [
     "OutboxStatus",
     "Photo",
     "PotentialOutcome",
+    "RecoveryCode",
     "Report",
     "ReportEvent",
     "ReportStatus",

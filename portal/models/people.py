@@ -44,6 +44,23 @@ class AccountLink(db.Model):
         return f"<AccountLink {self.user_id} {self.purpose}>"
 
 
+class RecoveryCode(db.Model):
+    """One of a person's two-step sign-in recovery codes, each usable once instead of a code
+    from the app: only a keyed hash is kept (portal/domain/two_factor.py). Turning two-step
+    sign-in off, or asking for new codes, deletes them all."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.user_id} {'used' if self.used_at else 'unused'}>"
+
+
 class StaffChange(db.Model):
     """One change to a staff account: who made it, to whom, what, before and after, when.
     Append-only: the portal never updates or deletes a row (the mapper refuses it)."""

@@ -55,6 +55,15 @@ class User(UserMixin, db.Model):
     # whether the morning digest of one's corrective actions is wanted
     language: Mapped[str | None] = mapped_column(String(5))
     wants_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # two-step sign-in (portal/domain/two_factor.py): the TOTP secret, sealed with a key
+    # derived from the secret key (None: off), when it was turned on, and the time step of the
+    # last code accepted (a code works once: that step and every earlier one are refused)
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    two_factor_since: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
+    # company sign-in (portal/domain/company.py): the provider's subject ("sub") of the person,
+    # bound at their first company sign-in; a later one must bring the same
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     sites: Mapped[list[Site]] = relationship(secondary=user_sites, back_populates="members")
 
@@ -87,6 +96,11 @@ class User(UserMixin, db.Model):
     def revoke_sessions(self) -> None:
         """Invalidate every login cookie issued so far."""
         self.session_token = _new_session_token()
+
+    @property
+    def has_two_factor(self) -> bool:
+        """Sign-in asks for a code from an authenticator app after the password."""
+        return self.totp_secret is not None
 
     @property
     def site_ids(self) -> set[int]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from portal.domain import labels
+from portal.domain import labels, two_factor
 from portal.domain import people as rules
 from portal.extensions import db
 from portal.models import StaffChange, User
@@ -185,3 +185,22 @@ def renew(user_id: int) -> Page | Response:
         return redirect(url_for("people.person", user_id=person.id), 303)
     db.session.commit()
     return _invited_page(invited)
+
+
+@bp.post("/<int:user_id>/two-factor")
+@login_required
+def two_factor_reset(user_id: int) -> Response:
+    """Turn off a person's two-step sign-in (a lost phone and lost recovery codes): they sign
+    in with their password alone until they set it up again."""
+    person = person_to_manage(user_id)
+    try:
+        two_factor.reset_for(answers.me(), person)
+        db.session.commit()
+        flash(_("Two-step sign-in is off for %(name)s.", name=person.name), "info")
+    except two_factor.TwoFactorError as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+    except rules.NotAllowed:
+        db.session.rollback()
+        abort(403)
+    return redirect(url_for("people.person", user_id=person.id), 303)

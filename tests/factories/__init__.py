@@ -18,6 +18,7 @@ from tests.factories.people import (
     PASSWORD,
     Ids,
     Persona,
+    TwoFactor,
     World,
     build_world,
     location_at,
@@ -26,6 +27,7 @@ from tests.factories.people import (
     make_recipient,
     make_site,
     make_user,
+    turn_on_two_factor,
     world_ids,
 )
 from tests.factories.photos import jpeg, png
@@ -86,6 +88,7 @@ __all__ = [
     "LoginActions",
     "Made",
     "Persona",
+    "TwoFactor",
     "World",
     "act",
     "add_action",
@@ -118,6 +121,7 @@ __all__ = [
     "text",
     "time_passes",
     "today",
+    "turn_on_two_factor",
     "unpublish",
     "version_in",
     "world_ids",

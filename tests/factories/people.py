@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
+from flask import Flask
 from sqlalchemy import select
 
 from portal.domain import accounts
@@ -116,3 +119,35 @@ def world_ids(world: World) -> Ids:
         site={"a": world.site_a, "b": world.site_b},
         location={"a": by_code[world.location_a], "b": by_code[world.location_b]},
     )
+
+
+@dataclass(frozen=True)
+class TwoFactor:
+    """A persona's two-step sign-in: the secret their app holds, and their recovery codes."""
+
+    secret: str
+    recovery_codes: list[str]
+
+    def code(self, seconds_from_now: int = 0) -> str:
+        """The code the app shows now (or that many seconds from now)."""
+        import pyotp
+
+        return pyotp.TOTP(self.secret).at(int(time.time()) + seconds_from_now)
+
+
+def turn_on_two_factor(app: Flask, persona: Persona) -> TwoFactor:
+    """Two-step sign-in on for the persona, confirmed five minutes ago (so every code of now
+    is still unused)."""
+    from portal.domain import two_factor
+    from portal.lib.timeutil import utcnow
+    from portal.models import User
+
+    with app.test_request_context():
+        user = db.session.get(User, persona.id)
+        secret = two_factor.new_secret()
+        then = utcnow() - timedelta(minutes=5)
+        fresh = two_factor.turn_on(
+            user, secret, password=PASSWORD, code=two_factor.code_at(secret, then), now=then
+        )
+        db.session.commit()
+    return TwoFactor(secret, fresh)

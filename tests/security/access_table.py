@@ -28,6 +28,12 @@ SIGN_IN: Expected = {
     **{persona: (303, 303) for persona in PERSONAS if persona != "anonymous"},
     "anonymous": ("ok", "ok"),
 }
+# the second step of signing in (a code after the password): without a right password first it
+# sends to the sign-in page, signed-in staff to their home page; never a page of its own
+SECOND_STEP: Expected = {persona: (303, 303) for persona in PERSONAS}
+# company sign-in (OpenID Connect): off unless PORTAL_OIDC_ISSUER is set, as in these tests,
+# and then its routes do not exist for anyone (tests/auth/test_company.py tests them on)
+COMPANY_OFF: Expected = {persona: (404, 404) for persona in PERSONAS}
 # signing out: any signed-in staff
 SIGNED_IN: Expected = {
     **{persona: ("ok", "ok") for persona in PERSONAS if persona != "anonymous"},
@@ -83,6 +89,8 @@ UNPUBLISHED: Expected = {persona: (404, 404) for persona in PERSONAS}
 KINDS: dict[str, Expected] = {
     "public": PUBLIC,
     "sign-in": SIGN_IN,
+    "second-step": SECOND_STEP,
+    "company-off": COMPANY_OFF,
     "signed-in": SIGNED_IN,
     # a list without an object: any signed-in staff, its rows those of their sites
     # (`?site=` of a site they do not see is ignored, not an error)
@@ -163,6 +171,9 @@ TABLE: dict[str, Row] = {
     "healthz": Row("public", get=200),
     # -- signing in and out
     "auth.login": Row("sign-in", get=200, post=422),
+    "auth.second_step": Row("second-step", get=303, post=303),
+    "auth.company_start": Row("company-off", get=404),
+    "auth.company_callback": Row("company-off", get=404),
     "auth.logout": Row("signed-in", post=303),
     # -- lists of the user's sites
     "staff.home": Row("staff-list", get=200),
@@ -255,6 +266,13 @@ TABLE: dict[str, Row] = {
     "account.forgot": Row("public", get=200, post=422),
     "account.profile": Row("signed-in", get=200, post=422),
     "account.change_password": Row("signed-in", post=422),
+    # two-step sign-in of one's own account: set up (a page; a post without the password and
+    # code is sent back), turn off and new recovery codes (the password first)
+    "account.two_factor_setup": Row("signed-in", get=200, post=422),
+    "account.two_factor_off": Row("signed-in", post=422),
+    "account.recovery_codes": Row("signed-in", post=422),
+    # turning off a managed person's two-step sign-in (the sample person has none: said so)
+    "people.two_factor_reset": Row("person", post=303),
 }
 
 # served by Flask itself, to anyone: not an access decision of the app

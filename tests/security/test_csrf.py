@@ -151,7 +151,10 @@ def test_the_enumeration_finds_the_staff_forms(app):
     # a few of every surface: an empty or broken enumeration would make the tests above vacuous
     for expected in (
         "auth.login",
+        "auth.second_step",
         "auth.logout",
+        "account.two_factor_setup",
+        "account.two_factor_off",
         "admin.new_site",
         "admin.retire_asset",
         "report_page.message",
