@@ -8,6 +8,8 @@ not keep a working link longer than the person needs it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask_babel import gettext as _
 from sqlalchemy import update
 
@@ -58,7 +60,9 @@ def invitation(user: User, token: str, by: User, hours: int) -> OutboxMessage:
         )
         return f"[{PRODUCT}] {subject}", body
 
-    (message,) = queue(INVITATION, emails([user]), write=write)
+    # the new person has chosen no language yet: the inviter's is the best guess
+    (to,) = emails([user])
+    (message,) = queue(INVITATION, [replace(to, language=to.language or by.language)], write=write)
     return message
 
 

@@ -72,3 +72,21 @@ def test_an_escalation_in_spanish_gives_an_anonymous_report_only_its_hour(app, w
     assert row.subject.startswith("[Closecall] Sin confirmar tras 30 h")
     made_words = row.body.split("se hizo el ", 1)[1].split(" y nadie", 1)[0]
     assert re.search(r", \d{1,2}:00 \u2013 \d{1,2}:00$", made_words), made_words  # never its minute
+
+
+def test_an_invitation_is_written_in_the_inviters_language(app, world):
+    from portal.domain import people
+    from portal.models import Role, Site
+
+    _speaks(app, world.safety, "es")
+    with app.app_context():
+        inviter = db.session.get(User, world.safety.id)
+        site = db.session.get(Site, world.site_a)
+        people.invite(
+            inviter, name="Luis", email="luis@test.example", role=Role.SUPERVISOR.value,
+            sites=[site],
+        )  # fmt: skip
+        db.session.commit()
+
+    (row,) = outbox_rows(app, kind="invitation")
+    assert row.subject.startswith("[Closecall] ") and "te invitó a Closecall" in row.subject
