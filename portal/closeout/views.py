@@ -16,7 +16,7 @@ from portal.domain import corrective, labels, steps
 from portal.domain.owners import possible_owners
 from portal.lib import dates
 from portal.models import CorrectiveAction
-from portal.web import answers
+from portal.web import answers, boards
 
 
 def _late_days(action: CorrectiveAction) -> int:
@@ -72,18 +72,10 @@ def column(state: str) -> ResponseReturnValue:
     shown = max(request.args.get("shown", type=int) or 0, 0)
     sites = board.visible_sites(current_user, filters)
     cards, more = board.more_cards(current_user, filters, sites, state, shown)
-    context = {
-        "label": board.COLUMN_LABELS[state][0],
-        "first": shown + 1,
-        "cards": cards,
-        "more": more,
-        "filters": filters,
-        "next_url": url_for("closeout.board", **filters.args()),
-        "can_act": access.may_act(),
-        "inline": True,
-    }
-    template = "closeout/_more_cards.html" if responses.is_fragment() else "closeout/column.html"
-    return render_template(template, **context)
+    label = board.COLUMN_LABELS[state][0]
+    return boards.more_cards_response(
+        "closeout", label, shown, cards, more, filters, access.may_act()
+    )
 
 
 @bp.get("/actions/<int:action_id>", endpoint="card")

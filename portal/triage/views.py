@@ -26,7 +26,7 @@ from portal.triage.forms import (
     DismissForm,
     MergeForm,
 )
-from portal.web import answers, pages
+from portal.web import answers, boards, pages
 
 
 def _duration(age: timedelta, coarse: bool = False) -> str:
@@ -126,18 +126,10 @@ def column(state: str) -> ResponseReturnValue:
     filters = board.parse_filters(request.args, current_user)
     shown = max(request.args.get("shown", type=int) or 0, 0)
     cards, more = board.more_cards(current_user, filters, state, shown)
-    context = {
-        "label": board.COLUMN_LABELS[state][0],
-        "first": shown + 1,
-        "cards": cards,
-        "more": more,
-        "filters": filters,
-        "next_url": url_for("triage.board", **filters.args()),
-        "can_act": access.may_triage(),
-        "inline": True,
-    }
-    template = "triage/_more_cards.html" if responses.is_fragment() else "triage/column.html"
-    return render_template(template, **context)
+    label = board.COLUMN_LABELS[state][0]
+    return boards.more_cards_response(
+        "triage", label, shown, cards, more, filters, access.may_triage()
+    )
 
 
 @bp.route("/cards/<int:report_id>")

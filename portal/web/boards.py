@@ -3,9 +3,13 @@ by the column's key, how many cards lie beyond the column's cap, and "Show more"
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from flask import render_template, url_for
+
+from portal.web.pages import is_fragment_request
 
 
 @dataclass(frozen=True)
@@ -55,3 +59,28 @@ class ColumnHeading:
         """The cards below the first ones shown, to load in place."""
         key, shown = getattr(self, self.KEY_FIELD), len(self.cards)
         return More(self.MORE_ENDPOINT, key, shown, max(self.count - shown, 0), self.limit)
+
+
+def more_cards_response(
+    surface: str,
+    label: Any,
+    shown: int,
+    cards: Sequence[Any],
+    more: More,
+    filters: Any,
+    can_act: bool,
+) -> str:
+    """A column's next cards after the `shown` first: `<surface>/_more_cards.html` in place
+    of the "Show more" link for htmx, `<surface>/column.html` (a page of its own) otherwise."""
+    context = {
+        "label": label,
+        "first": shown + 1,
+        "cards": cards,
+        "more": more,
+        "filters": filters,
+        "next_url": url_for(f"{surface}.board", **filters.args()),
+        "can_act": can_act,
+        "inline": True,
+    }
+    page = "_more_cards.html" if is_fragment_request() else "column.html"
+    return render_template(f"{surface}/{page}", **context)
