@@ -6,7 +6,6 @@ from functools import partial
 
 from flask import abort, current_app, render_template, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,6 +16,7 @@ from portal.domain import corrective, labels, steps
 from portal.domain.owners import possible_owners
 from portal.models import CorrectiveAction
 from portal.web import answers
+from portal.web.pages import day
 
 
 def _late_days(action: CorrectiveAction) -> int:
@@ -31,7 +31,6 @@ def _card_helpers() -> dict[str, object]:
     return {
         "labels": labels,
         "late_days": _late_days,
-        "day": lambda value: format_date(value, "medium"),
         "action_steps": lambda action: steps.allowed_action_steps(action, current_user),
     }
 
@@ -165,7 +164,7 @@ def due(action_id: int) -> ResponseReturnValue:
         reason=form.reason.data,
         expected_version=form.version.data,
     )
-    done = _("Action #%(id)d is now due %(date)s.", id=action.id, date=format_date(form.new_due))
+    done = _("Action #%(id)d is now due %(date)s.", id=action.id, date=day(form.new_due))
     return responses.act(action, form, change, done, "due")
 
 

@@ -36,6 +36,7 @@ class Theme:
     high_potential: int
     worst_severity: int | None
     last_at: datetime
+    timezone: str = "UTC"  # the site's: its latest report is dated in it
 
     @property
     def critical(self) -> bool:
@@ -132,6 +133,7 @@ def _named(places: list, assets: list) -> list[Theme]:
                 hipo or 0,
                 worst,
                 last,
+                site.timezone,
             )
         )
     for asset_id, count, hipo, worst, last in assets:
@@ -152,6 +154,7 @@ def _named(places: list, assets: list) -> list[Theme]:
                 hipo or 0,
                 worst,
                 last,
+                site.timezone,
             )
         )
     return themes

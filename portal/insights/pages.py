@@ -16,7 +16,7 @@ from portal.indicators import actions, charts, participation, reports, themes
 from portal.indicators import scope as scopes
 from portal.indicators.scope import Scope
 from portal.indicators.sql import counted, in_scope
-from portal.models import Report
+from portal.models import Report, Site
 
 HIGH_POTENTIAL_SHOWN = 10
 # the largest repeat themes a page lists; the page says how many there are in all
@@ -25,6 +25,12 @@ THEMES_SHOWN = 15
 
 def month_label(month: str, style: str = "MMM yy") -> str:
     return format_date(scopes.first_day(month), style)
+
+
+def timezone_of(scope: Scope, sites: list[Site]) -> str:
+    """The zone a page's own dates are given in: its sites' when they share one, else UTC."""
+    zones = {site.timezone for site in sites if site.id in scope.site_ids}
+    return zones.pop() if len(zones) == 1 else "UTC"
 
 
 def theme_until(scope: Scope) -> datetime:

@@ -132,4 +132,5 @@ def review() -> str:
         sites=sites,
         month_label=pages.month_label,
         generated=scope.now,
+        timezone=pages.timezone_of(scope, sites),
     )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import render_template, request
-from flask_babel import format_date
 from flask_login import current_user, login_required
 
 from portal.domain import labels
@@ -52,8 +49,3 @@ def leadership() -> str:
 @bp.context_processor
 def _helpers() -> dict[str, object]:
     return {"labels_status": lambda status: labels.label(labels.REPORT_STATUS, status)}
-
-
-@bp.app_template_filter("format_day")
-def _format_day(value: date | datetime) -> str:
-    return format_date(value, "d MMM yyyy")

@@ -8,7 +8,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import url_for
-from flask_babel import format_date
 
 from portal.domain import labels, loop, steps
 from portal.domain.owners import owners_for
@@ -55,11 +54,6 @@ class ActionRow:
 def site_today(report: Report) -> date:
     """Today at the report's site: due dates are days where the work happens."""
     return sla.site_today(utcnow(), report.site.timezone)
-
-
-def day(value: date) -> str:
-    """A due date as staff read it (the date is already the site's calendar day)."""
-    return format_date(value, "medium")
 
 
 def _buttons(action: CorrectiveAction, user: User, back: str) -> list[Button]:
@@ -113,7 +107,6 @@ def context(
         action_form = AddActionForm.blank(report, owners_for(report), today)
     return {
         "action_rows": rows(report, user, today),
-        "day": day,
         "can_add_action": can_add,
         "action_form": action_form,
         "can_summarise": Step.SUMMARISE in allowed,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, format_time
@@ -30,6 +30,17 @@ def local_time(moment: datetime | None, timezone: str = "UTC", style: str = "med
     if moment is None:
         return ""
     return format_datetime(to_local(moment, timezone), style, rebase=False)
+
+
+def day(value: date | datetime | None, timezone: str = "UTC") -> str:
+    """A calendar day as staff read it, in the page's language ("medium": 2 Dec 2026): a
+    stored UTC moment as the day it was in the site's zone; a date (a due date: already a
+    site's day) as it is. The one date format of the staff pages (boards, report, insights)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value, timezone).date()
+    return format_date(value, "medium")
 
 
 def hour_range(moment: datetime, timezone: str) -> str:
@@ -67,6 +78,8 @@ def healthz() -> tuple[str, int, dict[str, str]]:
 def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.globals["day"] = day
     app.jinja_env.filters["report_time"] = report_time
     app.jinja_env.filters["iso_time"] = iso_time
     app.jinja_env.globals["is_fragment_request"] = is_fragment_request
