@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from portal.indicators import actions, participation, reports, splits, themes
 from portal.indicators import scope as scopes
 from portal.indicators.scope import Scope
-from portal.insights import bp, pages
+from portal.insights import bp, pages, review_summary
 from portal.insights.review_items import (
     Candidate,
     HighPotential,
@@ -125,9 +125,11 @@ def review() -> str:
     """The monthly review of one month at the user's sites, to print for the management meeting."""
     sites = scopes.visible_sites(current_user)
     scope = review_scope(current_user, request.args, sites=sites)
+    page = monthly_review(scope)
     return render_template(
         "insights/review.html",
-        page=monthly_review(scope),
+        page=page,
+        questions=review_summary.questions(page),
         scope=scope,
         sites=sites,
         month_label=pages.month_label,

@@ -10,10 +10,7 @@ from portal.indicators import privacy
 from portal.indicators import scope as scopes
 from portal.insights import bp, pages
 
-
-@bp.app_template_filter("percent")
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{round(value * 100)} %"
+bp.add_app_template_filter(pages.percent, "percent")
 
 
 bp.add_app_template_filter(privacy.group, "group")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from portal.indicators.charts import labels as fitting
 from portal.indicators.charts.scale import (
+    CHAR_WIDTH,
     FONT,
-    NARROW_FONT,
     WIDE_CHAR,
     Formatter,
     TableRow,
@@ -17,8 +17,6 @@ from portal.indicators.charts.scale import (
 )
 
 LINE_SPACING = 1.15  # em, between the lines of a wrapped label
-# the room a second line of label takes, at the larger text of narrow screens
-LINE_PITCH = NARROW_FONT * LINE_SPACING
 
 
 @dataclass(frozen=True)
@@ -86,23 +84,29 @@ def bar_chart(
     marker_label: str = "",
     css: str = "series-0",
     label_share: float = 0.38,
+    char_width: float = WIDE_CHAR,
+    label_lines: int = fitting.LINES,
 ) -> BarChart:
     """Horizontal bars, one per row, with an optional vertical reference line at `marker`.
     A row without a value has no bar, only `missing_text` (or its own of `missing_texts`).
-    Labels wrap on two lines and are shortened, each still distinct, when longer
-    (portal/indicators/charts/labels.py)."""
+    Labels wrap on `label_lines` lines and are shortened, each still distinct, when longer
+    (portal/indicators/charts/labels.py). Text is measured at `char_width` a character: the
+    larger text of narrow screens (WIDE_CHAR) unless the page keeps the chart's text at its
+    own size there (CHAR_WIDTH, e.g. the review's summary)."""
     missing = list(missing_texts) if missing_texts is not None else [missing_text] * len(rows)
     texts = [
         gap if value is None else value_format(value)
         for (_, value), gap in zip(rows, missing, strict=True)
     ]
     shown = [text for text, (_, value) in zip(texts, rows, strict=True) if value is not None]
-    value_room = 8.0 + max((len(text) for text in shown), default=0) * WIDE_CHAR
+    value_room = 8.0 + max((len(text) for text in shown), default=0) * char_width
     longest_label = max((len(label) for label, _ in rows), default=0)
-    label_room = min(longest_label * WIDE_CHAR + 12.0, width * label_share)
-    fit = max(4, round((label_room - 12.0) / WIDE_CHAR))
-    drawn = fitting.fit([label for label, _ in rows], fit)
-    extra = (max((len(lines) for lines in drawn), default=1) - 1) * LINE_PITCH
+    label_room = min(longest_label * char_width + 12.0, width * label_share)
+    fit = max(4, round((label_room - 12.0) / char_width))
+    drawn = fitting.fit([label for label, _ in rows], fit, label_lines)
+    # the room of each line more, at the size the text is drawn
+    line_pitch = FONT * char_width / CHAR_WIDTH * LINE_SPACING
+    extra = (max((len(lines) for lines in drawn), default=1) - 1) * line_pitch
     origin = round(label_room, 2)
     plot_right = width - value_room - 4.0
     values = [value for _, value in rows if value is not None]
