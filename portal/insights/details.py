@@ -50,23 +50,26 @@ class Details:
 
 
 def details(scope: Scope) -> Details:
-    """Every indicator of the scope (one GROUP BY query each)."""
+    """Every indicator of the scope: each pass over the reports serves several (the overview
+    the counts and the median, the places the category and location splits, the profile the
+    hour, shift, quality and source splits)."""
     summary = reports.overview(scope)
-    hours = reports.hour_counts(scope)
+    places = reports.place_counts(scope)
+    who = reports.profile(scope)
     return Details(
         scope=scope,
         summary=summary,
-        median=reports.median_days_to_close(scope),
+        median=summary.median,
         participation=participation.participation(scope, summary),
         closeout=actions.closeout(scope),
         overdue=actions.overdue_by_age(scope),
         strength=actions.fix_strength(scope),
-        categories=splits.by_category(scope),
-        locations=splits.by_location(scope),
-        shifts=splits.by_shift(scope, hours),
-        hours=splits.by_time_of_day(scope, hours),
-        sources=splits.by_source(scope),
-        quality=splits.quality(scope),
+        categories=splits.by_category(scope, places),
+        locations=splits.by_location(scope, places=places),
+        shifts=splits.by_shift(scope, who.hours),
+        hours=splits.by_time_of_day(scope, who.hours),
+        sources=splits.by_source(scope, who),
+        quality=splits.quality(scope, who),
     )
 
 

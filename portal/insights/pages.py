@@ -136,7 +136,7 @@ def leadership(scope: Scope) -> Leadership:
     return Leadership(
         scope=scope,
         summary=summary,
-        median=reports.median_days_to_close(scope),
+        median=summary.median,
         participation=participation.participation(scope, summary),
         closeout=actions.closeout(scope),
         high_potential=high_potential_events(scope),

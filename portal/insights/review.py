@@ -99,12 +99,13 @@ def monthly_review(scope: Scope) -> Review:
     before_month = scopes.add_months(scope.first_month, -1)
     before = reports.overview(replace(scope, first_month=before_month, last_month=before_month))
     found = themes.repeat_themes(scope.site_ids, pages.theme_until(scope))
+    who = reports.profile(scope)
     repeat = found[: pages.THEMES_SHOWN]
     return Review(
         scope=scope,
         summary=summary,
         before=before.total,
-        median=reports.median_days_to_close(scope),
+        median=summary.median,
         participation=participation.participation(scope, summary),
         closeout=actions.closeout(scope),
         themes=repeat,
@@ -112,8 +113,8 @@ def monthly_review(scope: Scope) -> Review:
         high_potential=high_potential_to_support(scope),
         ages=actions.overdue_by_age(scope),
         overdue=overdue_with_reasons(scope),
-        sources=splits.by_source(scope),
-        shifts=splits.by_shift(scope),
+        sources=splits.by_source(scope, who),
+        shifts=splits.by_shift(scope, who.hours),
         strength=actions.fix_strength(scope),
         candidates=control_candidates(scope, repeat),
     )

@@ -141,6 +141,8 @@ def theme_for(args: Mapping[str, str], until: datetime) -> ThemeDetail:
         select(Report)
         .where(
             counted(),
+            # the place's site: with the window, a short range of ix_reports_themes
+            Report.site_id == location.site_id,
             condition,
             Report.created_at > since,
             Report.created_at <= until,
