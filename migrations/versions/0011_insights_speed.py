@@ -64,11 +64,12 @@ def upgrade():
         batch_op.create_index(
             'ix_reports_site_id_status_month', ['site_id', 'status', 'local_month'], unique=False
         )
-    with op.batch_alter_table('corrective_actions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('report_month', sa.String(length=7), nullable=True))
-        batch_op.add_column(sa.Column(
-            'report_high_potential', sa.Boolean(), server_default=sa.false(), nullable=False
-        ))
+    # plain ALTER TABLE ... ADD COLUMN (a batch would copy the table on SQLite, and dropping
+    # the old copy fails while the timeline's rows point at its actions)
+    op.add_column('corrective_actions', sa.Column('report_month', sa.String(length=7)))
+    op.add_column('corrective_actions', sa.Column(
+        'report_high_potential', sa.Boolean(), server_default=sa.false(), nullable=False
+    ))
     op.execute(
         "UPDATE corrective_actions SET"
         " report_month = (SELECT local_month FROM reports"
@@ -95,8 +96,9 @@ def downgrade():
         for name, columns in OLD_DUE.items():
             batch_op.drop_index(name)
             batch_op.create_index(name, columns, unique=False)
-        batch_op.drop_column('report_high_potential')
-        batch_op.drop_column('report_month')
+    # plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+), not a copy of the table: see upgrade
+    op.drop_column('corrective_actions', 'report_high_potential')
+    op.drop_column('corrective_actions', 'report_month')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index('ix_reports_site_id_status_month')
         batch_op.drop_index('ix_reports_places')
