@@ -86,38 +86,46 @@ class AgeRow:
 def overdue_by_age(scope: Scope) -> list[AgeRow]:
     """Open actions past their due date today at the scope's sites, by how late they are
     (whatever the month range: overdue is about now). One pass over
-    ix_corrective_actions_status_due_on, no GROUP BY (so no sort): it counts the actions at
-    most 7, 30 and 90 days late and all of them, high-potential apart, and the ages are the
-    differences."""
+    ix_corrective_actions_status_due_on grouped by due date, in its order (no sort; a few
+    hundred dates), high-potential counted along; the dates fall into their ages here."""
     today = scope.today
-    hipo = CorrectiveAction.report_high_potential.is_(True)
-    within = [
-        CorrectiveAction.due_on >= today - timedelta(days=last)
-        for _, _, _, last in AGE_BUCKETS
-        if last is not None
-    ]
-    query = select(
-        *[func.count().filter(late) for late in within],
-        func.count(),
-        *[func.count().filter(hipo & late) for late in within],
-        func.count().filter(hipo),
-    ).where(
-        CorrectiveAction.status == ActionStatus.OPEN.value,
-        CorrectiveAction.due_on < today,
-        CorrectiveAction.site_id.in_(scope.site_ids or (-1,)),
-    )
-    counts = aggregate(query).one()
-    every, serious = counts[: len(AGE_BUCKETS)], counts[len(AGE_BUCKETS) :]
-
-    def ages(cumulative: tuple[int, ...]) -> list[int]:
-        return [n - (cumulative[i - 1] if i else 0) for i, n in enumerate(cumulative)]
-
-    return [
-        AgeRow(key=key, label=str(label), others=n - n_hipo, high_potential=n_hipo)
-        for (key, label, _, _), n, n_hipo in zip(
-            AGE_BUCKETS, ages(every), ages(serious), strict=True
+    query = (
+        select(
+            CorrectiveAction.due_on,
+            func.count(),
+            func.count().filter(CorrectiveAction.report_high_potential.is_(True)),
         )
+        .where(
+            CorrectiveAction.status == ActionStatus.OPEN.value,
+            CorrectiveAction.due_on < today,
+            CorrectiveAction.site_id.in_(scope.site_ids or (-1,)),
+        )
+        .group_by(CorrectiveAction.due_on)
+    )
+    every: dict[str, int] = defaultdict(int)
+    serious: dict[str, int] = defaultdict(int)
+    for due_on, count, count_hipo in aggregate(query):
+        key = _age((today - due_on).days)
+        every[key] += count
+        serious[key] += count_hipo
+    return [
+        AgeRow(
+            key=key,
+            label=str(label),
+            others=every[key] - serious[key],
+            high_potential=serious[key],
+        )
+        for key, label, _, _ in AGE_BUCKETS
     ]
+
+
+def _age(days_late: int) -> str:
+    """The age (AGE_BUCKETS key) of an action so many days late."""
+    return next(
+        key
+        for key, _, first, last in AGE_BUCKETS
+        if days_late >= first and (last is None or days_late <= last)
+    )
 
 
 @dataclass(frozen=True)

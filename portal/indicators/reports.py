@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, null, select, union_all
 
 from portal.domain.quality import QUALITY_MAX
 from portal.indicators.scope import Scope
-from portal.indicators.sql import aggregate, counted, in_scope
+from portal.indicators.sql import aggregate, counted, in_scope, summed
 from portal.models import Channel, Report, ReporterRole, ReportStatus
 
 ACK_HOURS = 24
@@ -98,8 +98,11 @@ class Overview:
 
 def overview(scope: Scope) -> Overview:
     """Counts, acknowledgement within 24 h and days to close (sums and histograms), per month
-    and site, in one pass over the covering index ix_reports_insights: grouped in its order
-    (site, month, high-potential, status, days to close), the groups stream out unsorted."""
+    and site, in one pass over the covering index ix_reports_insights. Grouped in its order
+    (site, month, high-potential, status, days to close), the groups stream out unsorted;
+    SQL then adds them up twice — per site, month and high-potential, and per day to close of
+    the closed ones (the median's histograms) — so a few hundred rows come back, not one per
+    closing day of every site and month."""
     ack_limit = scope.now - timedelta(hours=ACK_HOURS)
     within = case((Report.ack_seconds <= ACK_HOURS * 3600, 1), else_=0)
     # a report still inside its first 24 h and not yet acknowledged is not judged yet
@@ -111,39 +114,62 @@ def overview(scope: Scope) -> Overview:
         Report.status,
         Report.close_days,
     )
-    query = (
-        select(*columns, func.count(), func.sum(within), func.sum(due))
+    groups = (
+        select(
+            *columns,
+            func.count().label("n"),
+            func.sum(within).label("within"),
+            func.sum(due).label("due"),
+        )
         .where(counted(), in_scope(scope))
         .group_by(*columns)
+        .cte("groups")
     )
-    # first add the groups up per (site, month, high-potential) in plain lists — thousands
-    # of groups, one per closing day — then make the few Tallies from them
-    sums: dict[tuple[int, str, bool], list[int]] = {}
-    closing: dict[bool, dict[int, int]] = {True: defaultdict(int), False: defaultdict(int)}
-    closed_state = ReportStatus.CLOSED.value
-    for site_id, month, is_hipo, status, days, count, ack_within, ack_due in aggregate(query):
-        key = (site_id, month, bool(is_hipo))
-        group = sums.get(key)
-        if group is None:
-            group = sums[key] = [0, 0, 0, 0, 0]
-        group[0] += count
-        group[1] += ack_within or 0
-        group[2] += ack_due or 0
-        if status == closed_state:
-            group[3] += count
-            group[4] += (days or 0) * count
-            if days is not None:
-                closing[key[2]][days] += count
+    g = groups.c
+    closed = g.status == ReportStatus.CLOSED.value
+    per_month = select(
+        literal(False).label("histogram"),
+        g.site_id,
+        g.local_month,
+        g.high_potential,
+        summed(g.n),
+        summed(g.within),
+        summed(g.due),
+        summed(case((closed, g.n), else_=0)),
+        summed(case((closed, g.n * g.close_days), else_=0)),
+        null(),
+    ).group_by(g.site_id, g.local_month, g.high_potential)
+    histogram = (
+        select(
+            literal(True),
+            null(),
+            null(),
+            g.high_potential,
+            summed(g.n),
+            null(),
+            null(),
+            null(),
+            null(),
+            g.close_days,
+        )
+        .where(closed, g.close_days.is_not(None))
+        .group_by(g.high_potential, g.close_days)
+    )
     total, by_month, by_site = Tally(), defaultdict(Tally), defaultdict(Tally)
     by_site_month: dict[tuple[int, str], int] = defaultdict(int)
-    for (site_id, month, is_hipo), (count, ack_within, ack_due, closed, days) in sums.items():
+    closing: dict[bool, dict[int, int]] = {True: {}, False: {}}
+    for row in aggregate(union_all(per_month, histogram)):
+        is_histogram, site_id, month, is_hipo, count, ack_within, ack_due, closed_n, days, day = row
+        if is_histogram:
+            closing[bool(is_hipo)][int(day)] = int(count)
+            continue
         tally = Tally(
-            reports=count, ack_within=ack_within, ack_due=ack_due, closed=closed, close_days=days
+            reports=count, ack_within=ack_within, ack_due=ack_due, closed=closed_n, close_days=days
         )
         if is_hipo:
             tally.high_potential = count
             tally.ack_within_hipo, tally.ack_due_hipo = ack_within, ack_due
-            tally.closed_hipo, tally.close_days_hipo = closed, days
+            tally.closed_hipo, tally.close_days_hipo = closed_n, days
         total.add(tally)
         by_month[month].add(tally)
         by_site[site_id].add(tally)
@@ -153,7 +179,7 @@ def overview(scope: Scope) -> Overview:
         by_month=dict(by_month),
         by_site=dict(by_site),
         by_site_month=dict(by_site_month),
-        closing={hipo: dict(days) for hipo, days in closing.items()},
+        closing=closing,
     )
 
 
@@ -185,15 +211,16 @@ def place_counts(scope: Scope) -> dict[tuple[int, int | None], int]:
     grouped in its order (site, month, location, category), the groups stream out unsorted
     and are added up here."""
     grouped = (Report.site_id, Report.local_month, Report.location_id, Report.category_id)
-    query = (
-        select(Report.location_id, Report.category_id, func.count())
+    streamed = (
+        select(Report.location_id, Report.category_id, func.count().label("n"))
         .where(counted(), in_scope(scope))
         .group_by(*grouped)
+        .subquery()
     )
-    found: dict[tuple[int, int | None], int] = defaultdict(int)
-    for location_id, category_id, count in aggregate(query):
-        found[(location_id, category_id)] += count
-    return dict(found)
+    # the months added up in SQL: a small sort of the groups, not a loop over them here
+    query = select(streamed.c.location_id, streamed.c.category_id, summed(streamed.c.n))
+    query = query.group_by(streamed.c.location_id, streamed.c.category_id)
+    return {(location_id, category_id): n for location_id, category_id, n in aggregate(query)}
 
 
 @dataclass(frozen=True)
@@ -220,28 +247,37 @@ def profile(scope: Scope) -> Profile:
         ("role", None): Report.reporter_role.is_(None),
         **{("channel", channel.value): Report.channel == channel.value for channel in Channel},
     }
-    query = (
+    streamed = (
         select(
             Report.site_id,
             Report.local_hour,
-            func.count(),
-            *[func.count().filter(condition) for condition in filters.values()],
+            func.count().label("n"),
+            *[func.count().filter(c).label(f"c{i}") for i, c in enumerate(filters.values())],
         )
         .where(counted(), in_scope(scope))
         .group_by(Report.site_id, Report.local_month, Report.local_hour)
+        .subquery()
     )
-    hours: dict[tuple[int, int], int] = defaultdict(int)
+    # the months added up in SQL (a small sort of the groups), then the hours here
+    counted_along = [streamed.c[f"c{i}"] for i in range(len(filters))]
+    query = select(
+        streamed.c.site_id,
+        streamed.c.local_hour,
+        summed(streamed.c.n),
+        *[summed(column) for column in counted_along],
+    ).group_by(streamed.c.site_id, streamed.c.local_hour)
+    hours: dict[tuple[int, int], int] = {}
     tallies: dict[tuple[str, object], int] = defaultdict(int)
     total = 0
     for site_id, hour, count, *counts in aggregate(query):
-        hours[(site_id, hour)] += count
+        hours[(site_id, hour)] = count
         total += count
         for key, n in zip(filters, counts, strict=True):
             tallies[key] += n
     scores = {score: tallies[("quality", score)] for score in range(1, QUALITY_MAX + 1)}
     anonymous = tallies[("anonymous", True)]
     return Profile(
-        hours=dict(hours),
+        hours=hours,
         # every report has a score: those with none of 1-4 scored 0
         quality={0: total - sum(scores.values()), **scores},
         anonymous=anonymous,

@@ -13,7 +13,7 @@ from portal.domain.quality import QUALITY_MAX
 from portal.extensions import db
 from portal.indicators import reports as counts
 from portal.indicators.scope import Scope
-from portal.indicators.shifts import shift_of, shifts_from
+from portal.indicators.shifts import Shift, shift_of, shifts_from
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.models import Category, Location, Site
 
@@ -83,17 +83,17 @@ def by_shift(scope: Scope, hours: dict[tuple[int, int], int] | None = None) -> l
     the same name at different sites add up. In order of the shifts' start hours."""
     hours = counts.profile(scope).hours if hours is None else hours
     query = select(Site.id, Site.shifts).where(Site.id.in_(scope.site_ids or (-1,)))
-    specs = {site_id: spec for site_id, spec in db.session.execute(query)}
+    shifts = {site_id: shifts_from(spec) for site_id, spec in db.session.execute(query)}
     totals: Counter = Counter()
-    starts: dict[str, int] = {}
-    labels: dict[str, str] = {}
+    found: dict[str, Shift] = {}
     for (site_id, hour), n in hours.items():
-        shift = shift_of(shifts_from(specs.get(site_id)), hour)
+        shift = shift_of(shifts.get(site_id) or shifts_from(None), hour)
         totals[shift.name] += n
-        starts[shift.name] = min(starts.get(shift.name, 24), shift.start)
-        labels[shift.name] = shift.label
+        if shift.name not in found or shift.start < found[shift.name].start:
+            found[shift.name] = shift
+    starts = {name: shift.start for name, shift in found.items()}
     return [
-        Row(label=labels[name], count=totals[name], key=name)
+        Row(label=found[name].label, count=totals[name], key=name)
         for name in sorted(totals, key=lambda name: starts[name])
     ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, CursorResult, Select, and_
+from sqlalchemy import BigInteger, ColumnElement, CursorResult, Select, and_, cast, func
 
 from portal.domain import moments
 from portal.extensions import db
@@ -33,3 +33,9 @@ def aggregate(query: Select) -> CursorResult:
     pass that streams out thousands of small groups skips the ORM's per-row work, which was
     about half its time at 20,000 groups."""
     return db.session.connection().execute(query)
+
+
+def summed(counts: ColumnElement[int]) -> ColumnElement[int]:
+    """The sum of counts as a whole number: PostgreSQL sums a bigint count into a numeric,
+    which Python would get as a Decimal."""
+    return cast(func.sum(counts), BigInteger)
