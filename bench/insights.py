@@ -72,6 +72,7 @@ MONTHS = 36
 CHUNK = 50_000
 TARGET_SIZE = 1_000_000
 GROWTH_TOLERANCE = 1.25  # a time ratio up to 1.25 x the size ratio still counts as linear
+REFERENCE_LOOP = 5_000_000  # additions: the reference task timed beside the pages
 ADMIN = "admin@bench.example"
 PASSWORD = "bench-password-long-enough"  # noqa: S105 - scratch accounts, never served
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -831,8 +832,10 @@ def profiled(render: Any, label: str, top: int) -> None:
 
 
 def measure(paths: list[Page], requests: int, sql_top: int, profile: int = 0) -> list[Figure]:
-    """Sign in as the admin, then render each path once untimed and `requests` times timed;
-    then once more with its SQL statements timed, when `sql_top` asks for the slowest."""
+    """Sign in as the admin, render each page once untimed, then `requests` rounds that time
+    each page once in turn (a burst of load on a shared machine then hits every page alike,
+    not all the renders of one); then once more with its SQL statements timed, when `sql_top`
+    asks for the slowest, and under cProfile, when `profile` does."""
     from portal import create_app
     from portal.extensions import db
 
@@ -847,31 +850,40 @@ def measure(paths: list[Page], requests: int, sql_top: int, profile: int = 0) ->
     )
     if answer.status_code != 303:
         raise SystemExit(f"signing in as {ADMIN} failed with status {answer.status_code}")
-    figures = []
+    figures = [Figure(page.label, page.target_ms, [], []) for page in paths]
     for page in paths:
-        path = page.path
-        figure = Figure(page.label, page.target_ms, [], [])
-        client.get(path)  # warm-up: templates compiled, statements cached, pages in memory
-        for _ in range(requests):
+        client.get(page.path)  # warm-up: templates compiled, statements cached, pages in memory
+    for _ in range(requests):
+        for page, figure in zip(paths, figures, strict=True):
             started, cpu = time.perf_counter(), time.process_time()
-            response = client.get(path)
+            response = client.get(page.path)
             body = response.get_data(as_text=True)
             figure.times_ms.append((time.perf_counter() - started) * 1000)
             figure.cpu_ms.append((time.process_time() - cpu) * 1000)
             if response.status_code != 200 or not H1_RE.search(body):
-                figure.failures.append(f"{response.status_code} GET {path} (h1 missing?)")
+                figure.failures.append(f"{response.status_code} GET {page.path} (h1 missing?)")
+    for page, figure in zip(paths, figures, strict=True):
         if sql_top:
             with app.app_context():
                 engine = db.engine
             with statement_times(engine) as statements:
-                client.get(path)
+                client.get(page.path)
             figure.statements = statements
         if profile:
-            profiled(lambda path=path: client.get(path), figure.label, profile)
-        figures.append(figure)
+            profiled(lambda path=page.path: client.get(path), figure.label, profile)
     with app.app_context():
         db.engine.dispose()
     return figures
+
+
+def reference_ms() -> float:
+    """A fixed piece of CPU work (pure Python), timed: how fast this machine runs right now.
+    On a shared machine the page figures move with it (docs/benchmarks.md gives it quiet)."""
+    started = time.process_time()
+    total = 0
+    for n in range(REFERENCE_LOOP):
+        total += n
+    return (time.process_time() - started) * 1000
 
 
 @dataclass
@@ -883,6 +895,7 @@ class Result:
     size_bytes: int
     figures: list[Figure]
     load: tuple[float, float]  # the machine's 1-minute load average before and after timing
+    reference: float  # ms of the reference task (reference_ms), the faster of before and after
 
     @property
     def default(self) -> Figure:
@@ -955,19 +968,23 @@ def run_size(count: int, args: argparse.Namespace, now: datetime) -> Result:
         print(f"   {rows}; database file {size / 1e6:,.1f} MB")
         paths = pages(database, now)
         print(f"   timing {len(paths)} pages ({args.requests} renders each) ...", flush=True)
-        before = os.getloadavg()[0]
+        before, reference = os.getloadavg()[0], reference_ms()
         figures = measure(paths, args.requests, args.sql_top, args.profile)
         load = (before, os.getloadavg()[0])
+        reference = min(reference, reference_ms())
     in_scope = sum(n for month, n in built.months.items() if first <= month <= last)
     for figure in figures:
         print(
             f"   {figure.label:24} median {figure.median:8.1f} ms   max {figure.max:8.1f} ms"
             f"   cpu {figure.cpu_median:8.1f} ms"
         )
-    print(f"   load average (1 min) {load[0]:.1f} before timing, {load[1]:.1f} after")
+    print(
+        f"   load average (1 min) {load[0]:.1f} before timing, {load[1]:.1f} after;"
+        f" reference task {reference:.0f} ms"
+    )
     for figure in figures:
         print_statements(figure, args.sql_top)
-    return Result(built, in_scope, size, figures, load)
+    return Result(built, in_scope, size, figures, load, reference)
 
 
 def ratios(results: list[Result], pick: str) -> Iterator[tuple[int, int, float, float]]:
@@ -1003,7 +1020,8 @@ def report(results: list[Result], requests: int) -> int:
     for r in results:
         print(
             f"{r.built.count:,} reports ({r.in_scope:,} in the default 12 months, "
-            f"{r.size_bytes / 1e6:,.0f} MB; load average {r.load[0]:.1f} → {r.load[1]:.1f}):"
+            f"{r.size_bytes / 1e6:,.0f} MB; load average {r.load[0]:.1f} → {r.load[1]:.1f},"
+            f" reference task {r.reference:.0f} ms):"
         )
         head = ("page", "median ms", "max ms", "cpu ms", "target")
         print("   {:<24} {:>10} {:>9} {:>9} {:>9}".format(*head))

@@ -99,7 +99,9 @@ def repeat_themes(
     places = [(*key, *f) for key, f in by_place.items() if f[0] >= minimum]
     assets = [(key, *f) for key, f in by_asset.items() if f[0] >= minimum]
     themes = _named(places, assets)
-    themes.sort(key=lambda t: (-t.count, -t.last_at.timestamp()))
+    # the largest first, then the latest (naive datetimes compare as they are; .timestamp()
+    # would read each as the server's local time, for nothing)
+    themes.sort(key=lambda t: (t.count, t.last_at), reverse=True)
     return themes
 
 
