@@ -63,7 +63,7 @@ bench-triage: $(STAMP)
 bench-display: $(STAMP)
 	$(BIN)/python bench/display.py
 
-## the leadership view (/insights) at 10k, 100k and 1M reports, in process (about five minutes)
+## every insights page at 10k, 100k and 1M reports, in process (about five minutes)
 bench-insights: $(STAMP)
 	$(BIN)/python bench/insights.py
 

@@ -31,7 +31,6 @@ def _card_helpers() -> dict[str, object]:
     return {
         "labels": labels,
         "late_days": _late_days,
-        "day": dates.day,
         "action_steps": lambda action: steps.allowed_action_steps(action, current_user),
     }
 

@@ -1,7 +1,8 @@
 """What a breakroom screen's poll costs: one tiny query, and 304 while nothing changed.
 
 The ETag is computed without rendering, from the site's row (feed_version is bumped on every
-publish, unpublish and photo change), this month's figures (kept per site in the process for
+publish, unpublish and photo change), the screen's figures (they carry the site's today, so the
+periods of the fixes shown move with it; kept per site in the process for
 app.config["DISPLAY_FIGURES_SECONDS"], 45 s by default: a new report shows within that time;
 portal/web/cache.py holds this and the other caches below),
 the language, the theme, the polling interval and the fragment template's source.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from flask import Response, abort, current_app, request
 from sqlalchemy import text
 
-from portal.domain import publishing
+from portal.domain import breakroom
 from portal.extensions import db
 from portal.models import Site
 from portal.web import cache
@@ -77,11 +78,14 @@ def view_options(args: Mapping[str, str]) -> View:
     return View(theme if theme in THEMES else THEMES[0], min(max(every, floor), EVERY_MAX))
 
 
-def figures(site_id: int) -> publishing.Figures:
-    """This month's figures of a site, computed at most once per DISPLAY_FIGURES_SECONDS."""
+def figures(screen: Screen) -> breakroom.Figures:
+    """A site's screen figures, computed at most once per DISPLAY_FIGURES_SECONDS."""
     seconds = float(current_app.config.get("DISPLAY_FIGURES_SECONDS", FIGURES_SECONDS))
     return cache.remember(
-        cache.DISPLAY_FIGURES, site_id, lambda: publishing.figures(site_id), max_age=seconds
+        cache.DISPLAY_FIGURES,
+        (screen.id, screen.timezone),
+        lambda: breakroom.figures(screen.id, screen.timezone),
+        max_age=seconds,
     )
 
 
@@ -97,7 +101,7 @@ def _template_digest() -> str:
     return cache.remember(cache.DISPLAY_DIGEST, FRAGMENT, digest)
 
 
-def etag(screen: Screen, numbers: publishing.Figures, view: View, language: str) -> str:
+def etag(screen: Screen, numbers: breakroom.Figures, view: View, language: str) -> str:
     """The validator of what the fragment would show, from data at hand (nothing rendered)."""
     parts = (
         screen.id,

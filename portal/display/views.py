@@ -6,8 +6,8 @@ from flask import Response, current_app, redirect, render_template, request, url
 from markupsafe import Markup
 
 from portal.display import bp, freshness
-from portal.domain import publishing
-from portal.domain.labels import CONTROL_LEVEL
+from portal.domain import breakroom
+from portal.feed.words import control_words, days_to_fix
 from portal.lib import qr
 from portal.lib.timeutil import to_local, utcnow
 from portal.web import cache
@@ -15,8 +15,7 @@ from portal.web.i18n import current_language
 from portal.web.pages import is_fragment_request
 from portal.web.security import mark_public
 
-LATEST = 8  # the newest published fixes a screen cycles through
-PER_SLIDE = 2
+LATEST = 8  # the newest published fixes of the period a screen cycles through, one at a time
 
 
 def _report_qr() -> Markup:
@@ -30,20 +29,23 @@ def _report_qr() -> Markup:
 
 
 def _content(screen: freshness.Screen, view: freshness.View, tag: str) -> dict[str, object]:
-    """What the polled region shows: the newest fixes, this month's figures, and its ETag."""
+    """What the polled region shows: the figures, the fixes of their period, and its ETag."""
+    period, fixes = breakroom.fixes(screen.id, screen.timezone, limit=LATEST)
     return {
         "screen": screen,
         "view": view,
         "etag": tag,
-        "fixes": publishing.published_fixes(screen.id, limit=LATEST),
-        "figures": freshness.figures(screen.id),
-        "per_slide": PER_SLIDE,
-        "control_labels": CONTROL_LEVEL,
+        "figures": freshness.figures(screen),
+        "period": period,
+        "fixes": fixes,
+        "control_words": control_words,
+        "days_to_fix": days_to_fix,
+        "report_qr": _report_qr(),
     }
 
 
 def _etag(screen: freshness.Screen, view: freshness.View) -> str:
-    return freshness.etag(screen, freshness.figures(screen.id), view, current_language())
+    return freshness.etag(screen, freshness.figures(screen), view, current_language())
 
 
 @bp.get("/display/<slug>")
@@ -55,7 +57,6 @@ def page(slug: str) -> str:
     return render_template(
         "display/page.html",
         **_content(screen, view, _etag(screen, view)),
-        report_qr=_report_qr(),
         updated=to_local(utcnow(), screen.timezone).strftime("%H:%M"),
     )
 

@@ -51,6 +51,7 @@ class PublicFix:
     days_to_fix: int
     control_level: str | None  # the strongest level among its verified actions
     photo_action_id: int | None  # an "after" photo staff marked public
+    photo_size: tuple[int, int] | None = None  # its width and height, when stored
 
 
 @dataclass(frozen=True)
@@ -130,12 +131,19 @@ def count_published(site_id: int | None = None) -> int:
 
 
 def published_fixes(
-    site_id: int | None = None, *, limit: int = 20, offset: int = 0
+    site_id: int | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    closed_since: datetime | None = None,
 ) -> list[PublicFix]:
-    """The newest published fixes first, in a fixed number of queries."""
+    """The newest published fixes first (closed since a moment, when given), in a fixed
+    number of queries."""
+    query = _published(site_id)
+    if closed_since is not None:
+        query = query.where(Report.closed_at >= closed_since)
     query = (
-        _published(site_id)
-        .order_by(Report.closed_at.desc(), Report.id.desc())
+        query.order_by(Report.closed_at.desc(), Report.id.desc())
         .limit(limit)
         .offset(offset)
         .options(
@@ -147,10 +155,15 @@ def published_fixes(
     return [_item(report) for report in db.session.scalars(query).unique()]
 
 
+def days_to_fix(known_at: datetime, closed_at: datetime) -> int:
+    """Whole days from the report (as anyone may know its time) to the closed fix."""
+    return max((closed_at - known_at).days, 0)
+
+
 def _item(report: Report) -> PublicFix:
     verified = [a for a in report.actions if a.is_verified]
     levels = sorted((a.control_level for a in verified), key=STRENGTH.index)
-    photo = next((a.id for a in verified if a.completion_photo and a.completion_photo_public), None)
+    photo = next((a for a in verified if a.completion_photo and a.completion_photo_public), None)
     closed_at = report.closed_at or report.updated_at
     return PublicFix(
         report_id=report.id,
@@ -163,10 +176,18 @@ def _item(report: Report) -> PublicFix:
         reported_on=report.known_at,
         closed_at=closed_at,
         published_at=report.published_at or closed_at,
-        days_to_fix=max((closed_at - report.known_at).days, 0),
+        days_to_fix=days_to_fix(report.known_at, closed_at),
         control_level=levels[0] if levels else None,
-        photo_action_id=photo,
+        photo_action_id=photo.id if photo else None,
+        photo_size=_size(photo),
     )
+
+
+def _size(action: CorrectiveAction | None) -> tuple[int, int] | None:
+    """An "after" photo's stored width and height (for the page's layout before it loads)."""
+    if action is None or not (action.completion_photo_width and action.completion_photo_height):
+        return None
+    return action.completion_photo_width, action.completion_photo_height
 
 
 def public_photo(action_id: int) -> CorrectiveAction | None:

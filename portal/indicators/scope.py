@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.domain import permissions
 from portal.extensions import db
 from portal.lib import params
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
-from portal.models import Site, User
+from portal.models import Report, Site, User
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120
@@ -98,6 +98,25 @@ class Scope:
         return values
 
 
+def first_month_with_reports(site_ids: tuple[int, ...]) -> str | None:
+    """The earliest month any report of these sites belongs to (None: they have none yet).
+    One seek per site on the (site_id, local_month) index, not a scan of their reports."""
+    earliest = (
+        select(func.min(Report.local_month)).where(Report.site_id == Site.id).scalar_subquery()
+    )
+    return db.session.scalar(select(func.min(earliest)).where(Site.id.in_(site_ids or (-1,))))
+
+
+def default_first_month(last: str, site_ids: tuple[int, ...]) -> str:
+    """Where a range ending in `last` starts when none is asked for: 12 months back, or the
+    first month with reports if that is later (no run of empty months before the data)."""
+    first = add_months(last, -(DEFAULT_MONTHS - 1))
+    with_data = first_month_with_reports(site_ids)
+    if with_data is not None and first < with_data <= last:
+        return with_data
+    return first
+
+
 def visible_sites(user: User) -> list[Site]:
     """The sites the user may see, by name."""
     query = select(Site).where(permissions.at_visible_sites(user, Site.id)).order_by(Site.name)
@@ -120,8 +139,9 @@ def scope_for(
     if chosen is not None and chosen not in allowed:
         notes.append(_l("Ignored the site filter: you do not see that site."))
         chosen = None
+    site_ids = (chosen,) if chosen is not None else allowed
     last = _month_arg(args, "to", notes) or month_of(now)
-    first = _month_arg(args, "from", notes) or add_months(last, -(DEFAULT_MONTHS - 1))
+    first = _month_arg(args, "from", notes) or default_first_month(last, site_ids)
     if first > last:
         first, last = last, first
         notes.append(_l("The dates were the wrong way round; they were swapped."))
@@ -129,7 +149,7 @@ def scope_for(
         first = add_months(last, -(MAX_MONTHS - 1))
         notes.append(_l("At most %(count)d months are shown at once.", count=MAX_MONTHS))
     return Scope(
-        site_ids=(chosen,) if chosen is not None else allowed,
+        site_ids=site_ids,
         first_month=first,
         last_month=last,
         now=now,

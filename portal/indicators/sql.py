@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import BigInteger, ColumnElement, CursorResult, Select, and_, cast, func
 
 from portal.domain import moments
+from portal.extensions import db
 from portal.indicators.scope import Scope
 from portal.models import Report, ReportStatus, status_values
 
@@ -25,3 +26,16 @@ def in_scope(scope: Scope) -> ColumnElement[bool]:
         Report.local_month.between(scope.first_month, scope.last_month),
         moments.released(scope.now),
     )
+
+
+def aggregate(query: Select) -> CursorResult:
+    """The rows of an aggregate query, run on the session's connection (SQLAlchemy Core): a
+    pass that streams out thousands of small groups skips the ORM's per-row work, which was
+    about half its time at 20,000 groups."""
+    return db.session.connection().execute(query)
+
+
+def summed(counts: ColumnElement[int]) -> ColumnElement[int]:
+    """The sum of counts as a whole number: PostgreSQL sums a bigint count into a numeric,
+    which Python would get as a Decimal."""
+    return cast(func.sum(counts), BigInteger)

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 
 from portal.extensions import db
-from portal.indicators.sql import counted
+from portal.indicators.sql import aggregate, counted
 from portal.models import Asset, Category, Location, Report, Site
 
 THEME_DAYS = 90
@@ -36,6 +36,7 @@ class Theme:
     high_potential: int
     worst_severity: int | None
     last_at: datetime
+    timezone: str = "UTC"  # the site's: its latest report is dated in it
 
     @property
     def critical(self) -> bool:
@@ -75,27 +76,47 @@ def repeat_themes(
         Report.created_at > since,
         Report.created_at <= until,
     )
-    figures = (
+    # one pass, one sort: the groups of (place, category, asset) add up to both kinds of
+    # theme here (a few thousand rows), instead of a sorted GROUP BY for each kind
+    query = select(
+        Report.location_id,
+        Report.category_id,
+        Report.asset_id,
         func.count(),
         func.sum(func.cast(Report.high_potential, db.Integer)),
         func.max(Report.severity),
         func.max(Report.created_at),
-    )
-    places = db.session.execute(
-        select(Report.location_id, Report.category_id, *figures)
-        .where(*recent, Report.category_id.is_not(None))
-        .group_by(Report.location_id, Report.category_id)
-        .having(func.count() >= minimum)
-    ).all()
-    assets = db.session.execute(
-        select(Report.asset_id, *figures)
-        .where(*recent, Report.asset_id.is_not(None))
-        .group_by(Report.asset_id)
-        .having(func.count() >= minimum)
-    ).all()
+    ).where(*recent, or_(Report.category_id.is_not(None), Report.asset_id.is_not(None)))
+    by_place: dict[tuple[int, int], list] = {}
+    by_asset: dict[int, list] = {}
+    for location_id, category_id, asset_id, *figures in aggregate(
+        query.group_by(Report.location_id, Report.category_id, Report.asset_id)
+    ):
+        if category_id is not None:
+            _add(by_place, (location_id, category_id), figures)
+        if asset_id is not None:
+            _add(by_asset, asset_id, figures)
+    places = [(*key, *f) for key, f in by_place.items() if f[0] >= minimum]
+    assets = [(key, *f) for key, f in by_asset.items() if f[0] >= minimum]
     themes = _named(places, assets)
-    themes.sort(key=lambda t: (-t.count, -t.last_at.timestamp()))
+    # the largest first, then the latest (naive datetimes compare as they are; .timestamp()
+    # would read each as the server's local time, for nothing)
+    themes.sort(key=lambda t: (t.count, t.last_at), reverse=True)
     return themes
+
+
+def _add(groups: dict, key: object, figures: list) -> None:
+    """Fold one group's (count, high-potential, worst severity, latest) into a theme's."""
+    count, hipo, worst, last = figures
+    found = groups.get(key)
+    if found is None:
+        groups[key] = [count, hipo or 0, worst, last]
+        return
+    found[0] += count
+    found[1] += hipo or 0
+    if worst is not None and (found[2] is None or worst > found[2]):
+        found[2] = worst
+    found[3] = max(found[3], last)
 
 
 def _named(places: list, assets: list) -> list[Theme]:
@@ -132,6 +153,7 @@ def _named(places: list, assets: list) -> list[Theme]:
                 hipo or 0,
                 worst,
                 last,
+                site.timezone,
             )
         )
     for asset_id, count, hipo, worst, last in assets:
@@ -152,6 +174,7 @@ def _named(places: list, assets: list) -> list[Theme]:
                 hipo or 0,
                 worst,
                 last,
+                site.timezone,
             )
         )
     return themes

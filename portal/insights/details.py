@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.domain.quality import QUALITY_MAX
-from portal.indicators import actions, charts, participation, privacy, reports, splits
+from portal.indicators import actions, charts, participation, reports, splits
 from portal.indicators import scope as scopes
 from portal.indicators.scope import Scope
 from portal.insights import bp, pages
@@ -39,43 +39,37 @@ class Details:
 
     def bars(self, rows: list[splits.Row]) -> charts.BarChart:
         """A split as bars; a hidden group shows no bar, only its words (privacy.split)."""
-        return _split_bars([row.label for row in rows], [row.count for row in rows], 0.5)
+        return pages.split_bars([row.label for row in rows], [row.count for row in rows], 0.5)
 
     def quality_chart(self) -> charts.BarChart:
         labels = [_("Score %(n)d", n=score) for score in range(len(self.quality.counts))]
-        return _split_bars(labels, list(self.quality.counts), 0.38)
+        return pages.split_bars(labels, list(self.quality.counts), 0.38)
 
     def strength_chart(self) -> charts.BarChart:
         return charts.bar_chart([(label, n) for _key, label, n in self.strength.rows()])
 
 
-def _split_bars(labels: list[str], counts: list[int], label_share: float) -> charts.BarChart:
-    cells = privacy.split(counts)
-    return charts.bar_chart(
-        [(label, value) for label, (value, _words) in zip(labels, cells, strict=True)],
-        label_share=label_share,
-        missing_texts=[words for _value, words in cells],
-    )
-
-
 def details(scope: Scope) -> Details:
-    """Every indicator of the scope (one GROUP BY query each)."""
+    """Every indicator of the scope: each pass over the reports serves several (the overview
+    the counts and the median, the places the category and location splits, the profile the
+    hour, shift, quality and source splits)."""
     summary = reports.overview(scope)
-    hours = reports.hour_counts(scope)
+    places = reports.place_counts(scope)
+    who = reports.profile(scope)
     return Details(
         scope=scope,
         summary=summary,
-        median=reports.median_days_to_close(scope),
+        median=summary.median,
         participation=participation.participation(scope, summary),
         closeout=actions.closeout(scope),
         overdue=actions.overdue_by_age(scope),
         strength=actions.fix_strength(scope),
-        categories=splits.by_category(scope),
-        locations=splits.by_location(scope),
-        shifts=splits.by_shift(scope, hours),
-        hours=splits.by_time_of_day(scope, hours),
-        sources=splits.by_source(scope),
-        quality=splits.quality(scope),
+        categories=splits.by_category(scope, places),
+        locations=splits.by_location(scope, places=places),
+        shifts=splits.by_shift(scope, who.hours),
+        hours=splits.by_time_of_day(scope, who.hours),
+        sources=splits.by_source(scope, who),
+        quality=splits.quality(scope, who),
     )
 
 

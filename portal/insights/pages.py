@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -12,19 +13,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.indicators import actions, charts, participation, reports, themes
+from portal.indicators import actions, charts, participation, privacy, reports, themes
 from portal.indicators import scope as scopes
 from portal.indicators.scope import Scope
 from portal.indicators.sql import counted, in_scope
-from portal.models import Report
+from portal.models import Report, Site
 
 HIGH_POTENTIAL_SHOWN = 10
 # the largest repeat themes a page lists; the page says how many there are in all
 THEMES_SHOWN = 15
 
 
+def percent(value: float | None) -> str:
+    """A share as a whole percentage ("—" when there is nothing to divide)."""
+    return "—" if value is None else f"{round(value * 100)} %"
+
+
 def month_label(month: str, style: str = "MMM yy") -> str:
     return format_date(scopes.first_day(month), style)
+
+
+def timezone_of(scope: Scope, sites: list[Site]) -> str:
+    """The zone a page's own dates are given in: its sites' when they share one, else UTC."""
+    zones = {site.timezone for site in sites if site.id in scope.site_ids}
+    return zones.pop() if len(zones) == 1 else "UTC"
 
 
 def theme_until(scope: Scope) -> datetime:
@@ -72,13 +84,32 @@ def trend_chart(trend: list[tuple[str, reports.Tally]]) -> charts.TrendChart:
     )
 
 
-def participation_chart(result: participation.Participation) -> charts.BarChart:
-    """Each site's reports per 200,000 hours, with the pooled rate as the reference line."""
+def participation_chart(
+    result: participation.Participation,
+    sites: list[participation.SiteRate] | None = None,
+    **options: Any,
+) -> charts.BarChart:
+    """Each site's reports per 200,000 hours (of `sites`, all by default), with the pooled
+    rate of every site as the reference line."""
     return charts.bar_chart(
-        [(site.name, site.rate) for site in result.sites],
+        [(site.name, site.rate) for site in (result.sites if sites is None else sites)],
         missing_text=str(_("no hours entered")),
         marker=result.rate,
         marker_label=str(_("All sites")),
+        **options,
+    )
+
+
+def split_bars(
+    labels: list[str], counts: list[int], label_share: float, **options: Any
+) -> charts.BarChart:
+    """A split of reports as bars; a hidden group shows no bar, only its words (privacy.split)."""
+    cells = privacy.split(counts)
+    return charts.bar_chart(
+        [(label, value) for label, (value, _words) in zip(labels, cells, strict=True)],
+        label_share=label_share,
+        missing_texts=[words for _value, words in cells],
+        **options,
     )
 
 
@@ -105,7 +136,7 @@ def leadership(scope: Scope) -> Leadership:
     return Leadership(
         scope=scope,
         summary=summary,
-        median=reports.median_days_to_close(scope),
+        median=summary.median,
         participation=participation.participation(scope, summary),
         closeout=actions.closeout(scope),
         high_potential=high_potential_events(scope),

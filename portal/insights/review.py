@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from portal.indicators import actions, participation, reports, splits, themes
 from portal.indicators import scope as scopes
 from portal.indicators.scope import Scope
-from portal.insights import bp, pages
+from portal.insights import bp, pages, review_summary
 from portal.insights.review_items import (
     Candidate,
     HighPotential,
@@ -99,12 +99,13 @@ def monthly_review(scope: Scope) -> Review:
     before_month = scopes.add_months(scope.first_month, -1)
     before = reports.overview(replace(scope, first_month=before_month, last_month=before_month))
     found = themes.repeat_themes(scope.site_ids, pages.theme_until(scope))
+    who = reports.profile(scope)
     repeat = found[: pages.THEMES_SHOWN]
     return Review(
         scope=scope,
         summary=summary,
         before=before.total,
-        median=reports.median_days_to_close(scope),
+        median=summary.median,
         participation=participation.participation(scope, summary),
         closeout=actions.closeout(scope),
         themes=repeat,
@@ -112,8 +113,8 @@ def monthly_review(scope: Scope) -> Review:
         high_potential=high_potential_to_support(scope),
         ages=actions.overdue_by_age(scope),
         overdue=overdue_with_reasons(scope),
-        sources=splits.by_source(scope),
-        shifts=splits.by_shift(scope),
+        sources=splits.by_source(scope, who),
+        shifts=splits.by_shift(scope, who.hours),
         strength=actions.fix_strength(scope),
         candidates=control_candidates(scope, repeat),
     )
@@ -125,11 +126,14 @@ def review() -> str:
     """The monthly review of one month at the user's sites, to print for the management meeting."""
     sites = scopes.visible_sites(current_user)
     scope = review_scope(current_user, request.args, sites=sites)
+    page = monthly_review(scope)
     return render_template(
         "insights/review.html",
-        page=monthly_review(scope),
+        page=page,
+        questions=review_summary.questions(page),
         scope=scope,
         sites=sites,
         month_label=pages.month_label,
         generated=scope.now,
+        timezone=pages.timezone_of(scope, sites),
     )

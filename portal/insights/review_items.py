@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.domain import moments
@@ -151,6 +151,13 @@ def control_candidates(scope: Scope, repeat: list[themes.Theme]) -> list[Candida
     if not repeat:
         return []
     since, until = themes.window(theme_until(scope))
+    # only the reports of these themes: a pair (place, category) or an asset each
+    pairs = [(t.location_id, t.category_id) for t in repeat if t.kind != "asset"]
+    assets = [t.asset_id for t in repeat if t.kind == "asset"]
+    of_themes = or_(
+        tuple_(Report.location_id, Report.category_id).in_(pairs or [(-1, -1)]),
+        Report.asset_id.in_(assets or [-1]),
+    )
     query = (
         select(
             Report.location_id,
@@ -165,6 +172,7 @@ def control_candidates(scope: Scope, repeat: list[themes.Theme]) -> list[Candida
             Report.site_id.in_(scope.site_ids or (-1,)),
             Report.created_at > since,
             Report.created_at <= until,
+            of_themes,
             CorrectiveAction.status != ActionStatus.CANCELLED.value,
         )
         .group_by(

@@ -86,7 +86,7 @@ def week(user: User, sites: list[Site], now: datetime) -> Week:
             Report.created_at > now - timedelta(days=RECENT_DAYS),
             moments.released(now),
         )
-        .options(joinedload(Report.location), joinedload(Report.category))
+        .options(joinedload(Report.location), joinedload(Report.category), joinedload(Report.site))
         .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(LIST_LIMIT)
     ).all()

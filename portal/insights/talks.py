@@ -141,6 +141,8 @@ def theme_for(args: Mapping[str, str], until: datetime) -> ThemeDetail:
         select(Report)
         .where(
             counted(),
+            # the place's site: with the window, a short range of ix_reports_themes
+            Report.site_id == location.site_id,
             condition,
             Report.created_at > since,
             Report.created_at <= until,
@@ -169,7 +171,11 @@ def talk_sheet(theme: ThemeDetail) -> TalkSheet:
         if words and words not in descriptions:
             descriptions.append(words)
     actions = theme.actions
-    fixed = [a for a in actions if a.is_finished]
+    # one fix is one line, by its words: still being fixed while any action with those words
+    # is open (done at one report, open at another: not done yet for the crew)
+    pending = _distinct([a for a in actions if a.is_open])
+    open_words = {_words(a) for a in pending}
+    fixed = [a for a in actions if a.is_finished and _words(a) not in open_words]
     fixed.sort(key=lambda a: a.completed_at or a.verified_at or datetime.min, reverse=True)
     return TalkSheet(
         theme=theme,
@@ -178,8 +184,13 @@ def talk_sheet(theme: ThemeDetail) -> TalkSheet:
         outcomes=[(key, outcomes[key]) for key in talk_words.OUTCOME_NAMES if outcomes[key]],
         descriptions=descriptions[:SHEET_DESCRIPTIONS],
         fixed=_distinct(fixed)[:SHEET_ACTIONS],
-        pending=_distinct([a for a in actions if a.is_open])[:SHEET_ACTIONS],
+        pending=pending[:SHEET_ACTIONS],
     )
+
+
+def _words(action: CorrectiveAction) -> str:
+    """An action's words as the crew hears them: case and spacing aside."""
+    return " ".join(action.description.split()).casefold()
 
 
 def _distinct(actions: list[CorrectiveAction]) -> list[CorrectiveAction]:
@@ -187,7 +198,7 @@ def _distinct(actions: list[CorrectiveAction]) -> list[CorrectiveAction]:
     seen: set[str] = set()
     kept = []
     for action in actions:
-        key = " ".join(action.description.split()).casefold()
+        key = _words(action)
         if key not in seen:
             seen.add(key)
             kept.append(action)

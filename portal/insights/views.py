@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import render_template, request
 from flask_login import current_user, login_required
 
@@ -11,12 +9,8 @@ from portal.domain import labels
 from portal.indicators import privacy
 from portal.indicators import scope as scopes
 from portal.insights import bp, pages
-from portal.lib import dates
 
-
-@bp.app_template_filter("percent")
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{round(value * 100)} %"
+bp.add_app_template_filter(pages.percent, "percent")
 
 
 bp.add_app_template_filter(privacy.group, "group")
@@ -52,8 +46,3 @@ def leadership() -> str:
 @bp.context_processor
 def _helpers() -> dict[str, object]:
     return {"labels_status": lambda status: labels.label(labels.REPORT_STATUS, status)}
-
-
-@bp.app_template_filter("format_day")
-def _format_day(value: date | datetime) -> str:
-    return dates.day(value)

@@ -28,10 +28,13 @@ EXPORT_HOUR = "%Y-%m-%d %H:00"
 _STORED_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
-def day(value: date | datetime | None) -> str:
-    """A calendar day (a due date, a site's today): "Dec 8, 2026"."""
+def day(value: date | datetime | None, timezone: str = "UTC") -> str:
+    """A calendar day: "Dec 8, 2026". A date (a due date, a site's today) as it is; a stored
+    UTC moment as the day it was at the site."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = to_local(value, timezone).date()
     return format_date(value, DATE_STYLE)
 
 

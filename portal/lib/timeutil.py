@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
@@ -25,3 +25,9 @@ def is_valid_timezone(name: str) -> bool:
 def to_local(moment: datetime, timezone: str) -> datetime:
     """A stored naive-UTC time in the given IANA zone."""
     return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+
+
+def local_midnight(day: date, timezone: str) -> datetime:
+    """The start of a calendar day in the given IANA zone, as naive UTC (the stored form)."""
+    start = datetime.combine(day, time(), tzinfo=ZoneInfo(timezone))
+    return start.astimezone(UTC).replace(tzinfo=None)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -56,20 +56,51 @@ class CorrectiveAction(db.Model):
     __tablename__ = "corrective_actions"
     __table_args__ = (
         # the closeout board and the overdue counts: open actions by due date (with the
-        # site and report, so counting them never reads the table)
-        Index("ix_corrective_actions_status_due_on", "status", "due_on", "site_id", "report_id"),
+        # site, the report and whether it is high-potential, so counting them never reads
+        # the table)
+        Index(
+            "ix_corrective_actions_status_due_on",
+            "status",
+            "due_on",
+            "site_id",
+            "report_id",
+            "report_high_potential",
+        ),
         # insights: actions falling due in a range of months at some sites
-        Index("ix_corrective_actions_site_id_due_on", "site_id", "due_on", "status", "report_id"),
+        Index(
+            "ix_corrective_actions_site_id_due_on",
+            "site_id",
+            "due_on",
+            "status",
+            "report_id",
+            "report_high_potential",
+        ),
         Index("ix_corrective_actions_site_id_status", "site_id", "status"),
+        # insights: the actions of the reports of a range of months, by level of control
+        Index(
+            "ix_corrective_actions_report_month",
+            "site_id",
+            "report_month",
+            "control_level",
+            "status",
+        ),
+        # an owner's open actions by due date (the supervisor's "my open actions")
+        Index("ix_corrective_actions_owner_id", "owner_id", "status", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     # the report's site, kept here so the board filters actions without a join
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    # the report's month (Report.local_month, which never changes), set on insert: insights
+    # count a range of months' actions from their own index, without joining every report
+    report_month: Mapped[str | None] = mapped_column(String(7))
+    # the report's high-potential flag, kept in step with it (portal/models/report.py): the
+    # insights split actions by it from their own indexes, not a list of every such report
+    report_high_potential: Mapped[bool] = mapped_column(default=False, server_default=false())
     description: Mapped[str] = mapped_column(Text)
     control_level: Mapped[str] = mapped_column(String(20))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(12), default=ActionStatus.OPEN.value)
     work_order_ref: Mapped[str | None] = mapped_column(String(60))

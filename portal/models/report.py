@@ -6,7 +6,19 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, Text, event
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    event,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -130,23 +142,30 @@ class Report(db.Model):
 
     __tablename__ = "reports"
     __table_args__ = (
-        Index("ix_reports_site_id_status", "site_id", "status"),
+        # a site's reports by state, and (with the month) the merged and dismissed ones of a
+        # range of months, which insights leave out of the actions they count
+        Index("ix_reports_site_id_status_month", "site_id", "status", "local_month"),
         # the board's columns and their counts across all sites, newest first
         Index("ix_reports_status_created_at", "status", "created_at"),
         # a site's reports by id: the board's poll for new ones
         Index("ix_reports_site_id_id", "site_id", "id"),
-        # insights: counts, acknowledgement and closing times by site and month in one pass
-        # over this index, never the table (site first: a list of sites is a set of ranges)
+        # Insights read the counted reports of some sites over a range of months, always
+        # through a covering index that leads with (site_id, local_month): a list of sites is
+        # a set of index ranges. Each index then lists what one pass groups by, so the groups
+        # stream out in index order with no sort (docs/insights.md, "How it stays fast"), and
+        # ends with what the filters need (status; anonymous and created_at: the release rule
+        # of domain/moments.py).
+        # counts, acknowledgement and days to close (their histogram: the median) in one pass
         Index(
             "ix_reports_insights",
             "site_id",
             "local_month",
             "high_potential",
             "status",
+            "close_days",
             "created_at",
             "ack_seconds",
-            "close_days",
-            "anonymous",  # with created_at: the release rule (domain/moments.py) from the index
+            "anonymous",
         ),
         # insights: repeat themes (same place and category, or asset) in the last 90 days
         Index(
@@ -160,25 +179,41 @@ class Report(db.Model):
             "high_potential",
             "severity",
         ),
-        # insights: the splits by category, place, hour, quality and source, each one pass
-        # over this index instead of a read of every report row in the range
+        # the splits by hour (for shifts), with quality and source counted along
         Index(
             "ix_reports_splits",
             "site_id",
             "local_month",
-            "status",
-            "category_id",
-            "location_id",
             "local_hour",
+            "status",
             "quality",
             "channel",
             "reporter_role",
             "anonymous",
-            "created_at",  # with anonymous: the release rule (domain/moments.py) from the index
+            "created_at",
         ),
-        # insights: the latest high-potential reports, and "is this report high-potential?"
-        # for action counts without reading report rows
-        Index("ix_reports_high_potential", "high_potential", "created_at"),
+        # the splits by place and by category
+        Index(
+            "ix_reports_places",
+            "site_id",
+            "local_month",
+            "location_id",
+            "category_id",
+            "status",
+            "anonymous",
+            "created_at",
+        ),
+        # insights: the latest high-potential reports, and those the monthly review lists (of
+        # the month, or older and still open), sites, months and states read from the index
+        Index(
+            "ix_reports_high_potential",
+            "high_potential",
+            "created_at",
+            "status",
+            "site_id",
+            "local_month",
+            "anonymous",
+        ),
     )
 
     # drawn at random: a number must not tell when the report came (portal/models/numbers.py)
@@ -348,6 +383,32 @@ def _durations(_mapper: object, _connection: object, report: Report) -> None:
         report.created_at, report.acknowledged_at, report.closed_at
     )
     report.anonymous = not report.reporter_name
+
+
+@event.listens_for(CorrectiveAction, "before_insert")
+def _of_its_report(_mapper: object, connection: Connection, action: CorrectiveAction) -> None:
+    """An action keeps its report's month (which never changes) and high-potential flag
+    (kept in step by _high_potential_to_actions) for the insights' counts."""
+    report = action.__dict__.get("report")  # no lazy load inside a flush
+    if report is not None and report.local_month:
+        month, high_potential = report.local_month, report.high_potential
+    else:
+        month, high_potential = connection.execute(
+            select(Report.local_month, Report.high_potential).where(Report.id == action.report_id)
+        ).one()
+    action.report_month = action.report_month or month
+    action.report_high_potential = bool(high_potential)
+
+
+@event.listens_for(Report, "after_update")
+def _high_potential_to_actions(_mapper: object, connection: Connection, report: Report) -> None:
+    """A report classified high-potential (or no longer) carries its actions along."""
+    if inspect(report).attrs.high_potential.history.has_changes():
+        connection.execute(
+            update(CorrectiveAction)
+            .where(CorrectiveAction.report_id == report.id)
+            .values(report_high_potential=bool(report.high_potential))
+        )
 
 
 class Photo(db.Model):

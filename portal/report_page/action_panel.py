@@ -12,7 +12,7 @@ from flask import url_for
 from portal.domain import labels, loop, steps
 from portal.domain.owners import owners_for
 from portal.domain.steps import ActionStep, Step
-from portal.lib import dates, sla
+from portal.lib import sla
 from portal.lib.lazytext import lazy_gettext as _l
 from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report, User
@@ -54,11 +54,6 @@ class ActionRow:
 def site_today(report: Report) -> date:
     """Today at the report's site: due dates are days where the work happens."""
     return sla.site_today(utcnow(), report.site.timezone)
-
-
-def day(value: date) -> str:
-    """A due date as staff read it (the date is already the site's calendar day)."""
-    return dates.day(value)
 
 
 def _buttons(action: CorrectiveAction, user: User, back: str) -> list[Button]:
@@ -112,7 +107,6 @@ def context(
         action_form = AddActionForm.blank(report, owners_for(report), today)
     return {
         "action_rows": rows(report, user, today),
-        "day": day,
         "can_add_action": can_add,
         "action_form": action_form,
         "can_summarise": Step.SUMMARISE in allowed,

@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.jinja_env.filters["local_time"] = dates.moment
     app.jinja_env.filters["day"] = dates.day
+    app.jinja_env.globals["day"] = dates.day
     app.jinja_env.filters["month"] = dates.month
     app.jinja_env.filters["report_time"] = report_time
     app.jinja_env.filters["iso_time"] = iso_time

@@ -221,6 +221,45 @@ def test_the_monthly_review_prints_without_the_menus_and_saves_as_pdf(
         screenshot(phone, f"phone-insights-review-{month}")
 
 
+SUMMARY_QUESTIONS = [name for name in REVIEW_SECTIONS if not name.startswith("1.")]
+PAPERS = ("A4", "Letter")  # the review prints on either
+PAGES = rb"/Type\s*/Page\b"
+
+
+def test_the_monthly_review_opens_with_a_one_page_summary_of_the_six_questions(
+    demo_company, laptop, tmp_path
+):
+    page = laptop.new_page()
+    _sign_in(page, SAFETY)
+    page.goto("/insights/review")
+    summary = page.locator("section.review-summary")
+    questions = summary.locator("section.question")
+    assert [q.locator("h3").inner_text() for q in questions.all()] == SUMMARY_QUESTIONS
+    for question in questions.all():  # each answered in a line, with its chart
+        assert question.locator("p.answer").inner_text().strip()
+        assert _drawn(question.locator("figure.chart svg[role=img]"))
+    order = page.evaluate(
+        "() => [...document.querySelectorAll('section.review-summary, section.review-section')]"
+        ".map((s) => s.className)"
+    )
+    assert order[0] == "review-summary" and len(order) == 8, "the summary comes first"
+    labels = summary.locator("#summary-themes text.bar-label").all_text_contents()
+    assert len(set(labels)) == len(labels) > 1, labels
+    screenshot(page, "laptop-insights-review-summary")
+
+    # On paper, the summary is the first page and the detail starts on the next: alone,
+    # it prints on exactly one page of A4 and of Letter.
+    page.emulate_media(media="print")
+    assert summary.evaluate("s => getComputedStyle(s).breakAfter") == "page"
+    page.evaluate(
+        "() => document.querySelectorAll('section.review-section').forEach((s) => s.remove())"
+    )
+    for paper in PAPERS:
+        pdf = tmp_path / f"summary-{paper}.pdf"
+        page.pdf(path=str(pdf), format=paper)
+        assert len(re.findall(PAGES, pdf.read_bytes())) == 1, paper
+
+
 def test_every_chart_of_the_indicators_page_is_drawn(demo_company, laptop):
     page = laptop.new_page()
     _sign_in(page, SAFETY)
@@ -231,6 +270,8 @@ def test_every_chart_of_the_indicators_page_is_drawn(demo_company, laptop):
     for index in range(figures.count()):
         figure = figures.nth(index)
         assert _drawn(figure.locator("svg[role=img]")), figure.get_attribute("id")
+        labels = figure.locator("text.bar-label").all_text_contents()
+        assert len(set(labels)) == len(labels), labels  # no two bars read alike
     assert fits_the_screen(page)
     screenshot(page, "laptop-insights-indicators")
 

@@ -7,7 +7,14 @@ import re
 import pytest
 from flask import Flask
 
-from portal.indicators.charts import Series, bar_chart, format_number, nice_ticks, trend_chart
+from portal.indicators.charts import (
+    Series,
+    bar_chart,
+    format_number,
+    labels,
+    nice_ticks,
+    trend_chart,
+)
 
 MONTHS = ["Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026"]
 
@@ -202,6 +209,49 @@ def test_long_labels_are_shortened_in_the_drawing_but_kept_whole_in_the_table() 
     assert chart.rows[0].label == name
 
 
+PLACES = ["Inbound dock A", "Racking aisle 14", "Pick tower level 2", "Yard gate", "Battery room"]
+NORTH = [f"North Distribution Center — {place}" for place in PLACES]
+
+
+@pytest.mark.parametrize("label_share", [0.25, 0.38, 0.5])
+def test_bar_labels_sharing_a_long_beginning_stay_distinct(label_share: float) -> None:
+    chart = bar_chart([(name, n) for n, name in enumerate(NORTH, 1)], label_share=label_share)
+    drawn = [bar.lines for bar in chart.bars]
+    assert len(set(drawn)) == len(NORTH), drawn
+    assert all(len(lines) <= 2 for lines in drawn)
+    for bar, place in zip(chart.bars, PLACES, strict=True):
+        assert place[:6] in bar.short, "the part that tells them apart is drawn"
+    assert [row.label for row in chart.rows] == NORTH, "the table keeps the full names"
+
+
+def test_a_label_that_fits_on_two_lines_is_wrapped_whole_and_rows_make_room() -> None:
+    one_line = bar_chart([("North", 1), ("South", 2)])
+    chart = bar_chart([("North Distribution Center", 1), ("South", 2)])
+    assert chart.bars[0].lines == ("North Distribution", "Center")
+    assert chart.bars[0].short == "North Distribution Center" and chart.bars[1].lines == ("South",)
+    assert chart.bars[1].y - chart.bars[0].y > one_line.bars[1].y - one_line.bars[0].y
+    assert chart.bars[0].spans == [("-0.575em", "North Distribution"), ("1.15em", "Center")]
+
+
+@pytest.mark.parametrize("width", [8, 12, 20, 27])
+def test_fitted_labels_keep_to_their_lines_and_never_repeat(width: int) -> None:
+    names = [*NORTH, "North Distribution Center", "North Distribution Centre — Yard gate", "B"]
+    fitted = labels.fit(names, width)
+    assert len(set(fitted)) == len(names)
+    assert all(len(lines) <= 2 and all(len(line) <= width for line in lines) for lines in fitted)
+
+
+def test_wrapping_breaks_at_spaces_and_cuts_only_words_longer_than_a_line() -> None:
+    assert labels.wrap("Press line 2", 8) == ["Press", "line 2"]
+    assert labels.wrap("Supercalifragilistic", 8) == ["Supercal", "ifragili", "stic"]
+    assert labels.wrap("", 8) == [""]
+
+
+def test_a_long_label_is_shortened_in_its_middle_when_it_differs_at_its_end() -> None:
+    fitted = labels.fit(NORTH, 20)
+    assert fitted[0] == ("North Distribution…", "Inbound dock A")
+
+
 # --- rendering -----------------------------------------------------------------------------
 
 MACROS = '{% from "macros/charts.html" import trend, bars %}'
@@ -288,6 +338,22 @@ def test_bars_render_values_missing_text_marker_and_table(app: Flask) -> None:
         "East", "2.00",
         "Average of the others", "3.25",
     ]  # fmt: skip
+    assert_csp_safe(html)
+
+
+def test_a_wrapped_label_is_drawn_line_by_line_with_its_full_name(app: Flask) -> None:
+    chart = bar_chart([(name, n) for n, name in enumerate(NORTH, 1)], label_share=0.38)
+    html = render(
+        app,
+        '{{ bars(chart, "Places", "Reports per place", ["Place", "Reports"], "p") }}',
+        chart=chart,
+    )
+    assert html.count("<tspan") == 2 * len(NORTH)
+    assert f'<tspan x="{chart.label_x}" dy="-0.575em">North Distribution…</tspan>' in html
+    for bar, name in zip(chart.bars, NORTH, strict=True):
+        assert f"<title>{name}: " in html, "each bar's accessible name holds the whole name"
+        if bar.short != name:
+            assert f"<title>{name}</title>" in html, "a shortened label carries the whole name"
     assert_csp_safe(html)
 
 

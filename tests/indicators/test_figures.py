@@ -6,7 +6,7 @@ import pytest
 
 from portal.extensions import db
 from portal.indicators import actions, participation, reports, splits, themes
-from portal.models import ExposureHours
+from portal.models import CorrectiveAction, ExposureHours, Report
 from tests.factories.small_world import NOW
 
 
@@ -120,6 +120,23 @@ def test_closeout_rate_is_verified_over_due(small, ctx):
     assert result.rate_hipo == pytest.approx(1 / 3)
 
 
+def test_a_report_classified_again_carries_its_actions_along(small, ctx):
+    # report 1 turns high-potential: its verified a1 now counts there; report 3 no longer is
+    for n, flag in ((1, True), (3, False)):
+        db.session.get(Report, small.reports[n]).high_potential = flag
+    db.session.commit()
+    db.session.expire_all()
+    flags = {
+        key: db.session.get(CorrectiveAction, small.actions[key]).report_high_potential
+        for key in ("a1", "a7", "a3", "a8", "a2")
+    }
+    assert flags == {"a1": True, "a7": True, "a3": False, "a8": False, "a2": True}
+    result = actions.closeout(small.scope())
+    # due: others a3 (verified), a8 (done), a6 (open); high-potential a1 (verified), a2 (open)
+    assert (result.due - result.due_hipo, result.verified - result.verified_hipo) == (3, 1)
+    assert (result.due_hipo, result.verified_hipo) == (2, 1)
+
+
 def test_no_actions_give_no_rate(small, ctx):
     result = actions.closeout(small.scope(sites=(small.site_c,)))
     assert result.due == 0 and result.rate is None and result.rate_hipo is None
@@ -153,6 +170,27 @@ def test_fix_strength(small, ctx):
         "administrative": 2,
         "ppe": 1,
     }
+
+
+def test_fix_strength_leaves_out_the_actions_of_reports_set_aside_later(small, ctx):
+    # report 10 (fixed, its PPE action a4) is merged after all, and report 1 (closed; a1, a7)
+    # dismissed: their actions leave the count with them
+    for n, status in ((10, "merged"), (1, "dismissed")):
+        db.session.get(Report, small.reports[n]).status = status
+    db.session.commit()
+    result = actions.fix_strength(small.scope())
+    assert dict((k, n) for k, _, n in result.rows()) == {
+        "elimination": 1,
+        "substitution": 1,
+        "engineering": 0,
+        "administrative": 2,
+        "ppe": 0,
+    }
+
+
+def test_an_action_keeps_its_reports_month(small, ctx):
+    for key, month in (("a1", "2026-04"), ("a3", "2026-05"), ("a4", "2026-06")):
+        assert db.session.get(CorrectiveAction, small.actions[key]).report_month == month
 
 
 def test_split_by_category(small, ctx):

@@ -11,7 +11,7 @@ import pytest
 
 from portal.domain import corrective
 from portal.extensions import db
-from portal.insights import review
+from portal.insights import review, review_summary
 from portal.lib.timeutil import utcnow
 from portal.models import CorrectiveAction, Report, User
 from tests.factories.small_world import NOW, Small
@@ -207,6 +207,57 @@ def test_the_page_proposes_the_candidate_and_leaves_room_to_decide(client, login
     assert "Decided at the meeting" in control
     blank = control[control.index('class="data decided"') :]
     assert blank.count("<tr><td></td><td></td><td></td></tr>") == 3
+
+
+# --- the one-page summary ----------------------------------------------------------------
+
+
+def test_the_summary_answers_the_six_questions_of_may(small, app, ctx):
+    with app.test_request_context():
+        questions = review_summary.questions(month(small, "2026-05"))
+    assert [q.anchor for q in questions] == [
+        "themes", "hipo", "overdue", "sources", "participation", "control",
+    ]  # fmt: skip
+    assert [q.ask[:2] for q in questions] == ["2.", "3.", "4.", "5.", "6.", "7."]
+    themes, hipo, overdue, sources, sites, control = questions
+    assert themes.answer == "1 theme repeated in the 90 days to the month's end."
+    assert [bar.label for bar in themes.chart.bars] == ["Vehicles and traffic — Dock 1"]
+    # report 3 closed; report 2 (April, still open) with a2 overdue
+    assert hipo.answer.startswith("2 high-potential events;") and hipo.answer.endswith(": 1.")
+    assert [(bar.label, bar.value) for bar in hipo.chart.bars] == [
+        ("No action yet", 0), ("An action overdue", 1), ("Actions under way", 0), ("Closed", 1),
+    ]  # fmt: skip
+    # a2 (45 days late) and a6 (5 days) on 15 June; a7 is due that day, not late
+    assert overdue.answer == (
+        "2 actions overdue. No reason recorded for 2 of the 2 longest overdue."
+    )
+    assert [bar.value for bar in overdue.chart.bars] == [1, 0, 1, 0]
+    assert sources.answer == "Anonymous: fewer than 5 · Named: fewer than 5"
+    # May: Alpha's report 3 over 100,000 h, none at Bravo over 50,000 h
+    assert sites.answer == "Far less than the others for the hours worked: Bravo Warehouse."
+    assert sites.chart.marker_value == pytest.approx(200_000 / 150_000)
+    # May's report 3: a3 elimination, a8 substitution
+    assert control.answer == "Engineering or better: 100 % of the month's actions."
+
+
+def test_the_summary_of_june_names_the_candidate_and_judges_no_site(small, app, ctx):
+    with app.test_request_context():
+        questions = review_summary.questions(month(small, "2026-06"))
+    sites, control = questions[4], questions[5]
+    assert sites.answer == "The month is not over: no site is judged yet."
+    assert control.answer.endswith("1 repeat theme has only administrative controls or PPE.")
+
+
+def test_the_page_opens_with_the_summary_then_the_detail(client, login, world, small):
+    login.as_(world.admin)
+    html = page(client, month="2026-05")
+    summary = html[html.index('id="summary"') : html.index('id="figures-h"')]
+    assert "The month on one page" in summary
+    assert summary.count('<section class="question"') == 6
+    assert summary.count('<figure class="chart chart-bars"') == 6
+    for anchor in ("themes", "hipo", "overdue", "sources", "participation", "control"):
+        assert f'href="#{anchor}"' in summary and f'id="{anchor}"' in html
+    assert ">1</p>" in summary  # near misses reported in May, as a figure at the top
 
 
 # --- the page: access, month, printing ---------------------------------------------------

@@ -9,10 +9,17 @@ monthly columns and lines, bars.py the horizontal bars.
 """
 
 from portal.indicators.charts.bars import BarChart, HBar, bar_chart
-from portal.indicators.charts.scale import Formatter, TableRow, format_number, nice_ticks
+from portal.indicators.charts.scale import (
+    CHAR_WIDTH,
+    Formatter,
+    TableRow,
+    format_number,
+    nice_ticks,
+)
 from portal.indicators.charts.trend import Series, TrendChart, trend_chart
 
 __all__ = [
+    "CHAR_WIDTH",
     "BarChart",
     "Formatter",
     "HBar",
