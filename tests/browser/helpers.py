@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +151,17 @@ def screenshot(page, name: str) -> Path | None:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def until(page, expression: str, timeout_ms: int = 10_000) -> None:
+    """Wait until a JavaScript expression is true in the page, polling from here: Playwright's
+    wait_for_function polls by evaluating the string inside the page, which the CSP forbids
+    (no 'unsafe-eval'), while page.evaluate is not subject to it."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(50)
 
 
 def fits_the_screen(page) -> bool:

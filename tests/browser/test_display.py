@@ -17,7 +17,13 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal.extensions import db
 from portal.models import Report
-from tests.browser.helpers import DESKTOP, QuietRequestHandler, open_context, screenshot
+from tests.browser.helpers import (
+    DESKTOP,
+    QuietRequestHandler,
+    open_context,
+    screenshot,
+    until,
+)
 from tests.factories import (
     NAME,
     add_action,
@@ -211,7 +217,7 @@ def test_the_screen_reads_from_afar_at_every_size(
     ):
         page = screen.new_page()
         page.goto(f"/display/alpha?theme={theme}")
-        page.wait_for_function("[...document.images].every((image) => image.complete)")
+        until(page, "[...document.images].every((image) => image.complete)")
         _check_the_screen(page, width, height)
         # the figures the database holds, each with its period; nothing about open reports
         shown = {
@@ -243,7 +249,7 @@ def test_the_screen_reads_from_afar_at_every_size(
         photo = first.locator("img.fix-photo")
         assert photo.evaluate("image => image.naturalWidth") == 640 and photo.is_visible()
         assert "An older fix" not in page.content()
-        page.wait_for_function(FIRST_SLIDE_SHOWN)
+        until(page, FIRST_SLIDE_SHOWN)
         screenshot(page, f"display-{theme}-{width}x{height}")
 
 
@@ -262,7 +268,7 @@ def test_the_spanish_screen_fits_and_reads_too(app, world, browser, live_server)
         )
         assert "El mismo día" in page.get_by_test_id("figure-median").inner_text()
         assert page.locator(".slide-1").get_by_test_id("slide-position").inner_text() == "1 de 3"
-        page.wait_for_function(FIRST_SLIDE_SHOWN)
+        until(page, FIRST_SLIDE_SHOWN)
         screenshot(page, f"display-es-{width}x{height}")
 
 
