@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -155,26 +157,28 @@ _client_failures = limiter.shared_limit(
 )
 
 
+def _account_limits(key: Callable[[], str], exempt: Callable[[], bool]) -> Callable[[Any], Any]:
+    """The per-account counters of a sign-in step, shared by the password and the code.
+
+    Failures are counted once known (after the password check), so guesses sent at the same
+    instant all pass that check; every attempt on an account is also counted up front, against
+    a higher cap, which bounds such a burst whatever the concurrency."""
+    failures = limiter.shared_limit(
+        _login_limit,
+        scope="sign-in-account",
+        methods=["POST"],
+        key_func=key,
+        deduct_when=_failed,
+        exempt_when=exempt,
+    )
+    burst = limiter.shared_limit(
+        _burst_limit, scope="sign-in-burst", methods=["POST"], key_func=key, exempt_when=exempt
+    )
+    return lambda view: _client_failures(failures(burst(view)))
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@_client_failures
-@limiter.shared_limit(
-    _login_limit,
-    scope="sign-in-account",
-    methods=["POST"],
-    key_func=_account_key,
-    deduct_when=_failed,
-    exempt_when=_known_device,
-)
-# Failures are counted once known (after the password check), so guesses sent at the same
-# instant all pass that check; every attempt on an account is also counted up front, against a
-# higher cap, which bounds such a burst whatever the concurrency.
-@limiter.shared_limit(
-    _burst_limit,
-    scope="sign-in-burst",
-    methods=["POST"],
-    key_func=_account_key,
-    exempt_when=_known_device,
-)
+@_account_limits(_account_key, _known_device)
 def login() -> Response | tuple[str, int]:
     """Staff sign-in; failures are throttled per client and per account (but not for a browser
     that signed in to the account before). An account with two-step sign-in is asked for its
@@ -208,22 +212,7 @@ def login() -> Response | tuple[str, int]:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@_client_failures
-@limiter.shared_limit(
-    _login_limit,
-    scope="sign-in-account",
-    methods=["POST"],
-    key_func=_pending_account_key,
-    deduct_when=_failed,
-    exempt_when=_known_device_pending,
-)
-@limiter.shared_limit(
-    _burst_limit,
-    scope="sign-in-burst",
-    methods=["POST"],
-    key_func=_pending_account_key,
-    exempt_when=_known_device_pending,
-)
+@_account_limits(_pending_account_key, _known_device_pending)
 def second_step() -> Response | tuple[str, int]:
     """The code from the authenticator app, or a recovery code, after a right password."""
     if current_user.is_authenticated:
